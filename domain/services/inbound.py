@@ -1,0 +1,103 @@
+"""A guest wrote: find them, their conversation and their stay, and file the message once."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.booking_link import pick_booking
+from domain.channels import AuthorType, Channel, Direction, MessageKind
+from domain.message_status import MessageStatus
+from domain.model import Conversation, Guest, Message
+from domain.ports.realtime import RealtimeEvent
+from domain.ports.unit_of_work import UnitOfWork
+from domain.services.messaging import touch
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: Channel
+    provider_message_id: str
+    received_at: datetime
+    body: str
+    kind: str = MessageKind.TEXT
+    phone: str | None = None  # E.164
+    email: str | None = None
+    profile_name: str | None = None
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    message: Message
+    conversation: Conversation
+    guest: Guest
+    duplicate: bool
+
+
+async def _find_or_create_guest(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> Guest:
+    guest = None
+    if inbound.phone:
+        guest = await uow.guests.by_phone(property_id, inbound.phone)
+    if guest is None and inbound.email:
+        guest = await uow.guests.by_email(property_id, inbound.email)
+    if guest is None:
+        first, _, last = (inbound.profile_name or "").strip().partition(" ")
+        guest = Guest(
+            property_id=property_id,
+            first_name=first,
+            last_name=last,
+            phone=inbound.phone,
+            email=inbound.email,
+            created_at=inbound.received_at,
+            updated_at=inbound.received_at,
+        )
+        uow.guests.add(guest)
+    return guest
+
+
+async def conversation_for(uow: UnitOfWork, guest: Guest, at: datetime) -> Conversation:
+    """The guest's one conversation, created on first contact and linked to their stay."""
+    conversation = await uow.conversations.for_guest(guest.property_id, guest.id, lock=True)
+    if conversation is None:
+        booking = pick_booking(await uow.bookings.for_guest(guest.property_id, guest.id), at.date())
+        conversation = Conversation(
+            property_id=guest.property_id,
+            guest_id=guest.id,
+            booking_id=booking.id if booking else None,
+            last_activity_at=at,
+            created_at=at,
+        )
+        uow.conversations.add(conversation)
+        await uow.flush()
+    return conversation
+
+
+async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> InboundResult:
+    existing = await uow.messages.by_provider_id(property_id, inbound.channel, inbound.provider_message_id)
+    guest = await _find_or_create_guest(uow, property_id, inbound)
+    conversation = await conversation_for(uow, guest, inbound.received_at)
+    if existing is not None:
+        return InboundResult(existing, conversation, guest, duplicate=True)
+    message = Message(
+        property_id=property_id,
+        conversation_id=conversation.id,
+        channel=inbound.channel,
+        direction=Direction.INBOUND,
+        kind=inbound.kind,
+        body=inbound.body,
+        status=MessageStatus.RECEIVED,
+        author_type=AuthorType.GUEST,
+        provider_message_id=inbound.provider_message_id,
+        created_at=inbound.received_at,
+    )
+    uow.messages.add(message)
+    previous = conversation.last_inbound_at.get(inbound.channel.value)
+    if previous is None or datetime.fromisoformat(previous) < inbound.received_at:
+        conversation.last_inbound_at = {**conversation.last_inbound_at, inbound.channel.value: inbound.received_at.isoformat()}
+    conversation.inbound_count += 1
+    if conversation.status == "closed":
+        conversation.status = "open"  # a guest writing again reopens the thread for staff
+    touch(conversation, message)
+    uow.announce(RealtimeEvent("message.created", property_id, conversation.id, message.id))
+    return InboundResult(message, conversation, guest, duplicate=False)
