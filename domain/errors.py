@@ -62,6 +62,10 @@ class TooManyAttempts(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 

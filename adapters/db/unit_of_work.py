@@ -39,10 +39,9 @@ class SqlaUnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back whatever was not committed and detaches the objects without expiring
+        # them, so a use case's results stay readable after the block
+        await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -130,6 +130,7 @@ async def upsert_booking(uow: UnitOfWork, property_id: uuid.UUID, cmd: BookingUp
             updated_at=now,
         )
         uow.guests.add(guest)
+        await uow.flush()  # the booking row references it; no ORM relationship orders the inserts for us
         guest_changed = True
     else:
         guest_changed = await _update_guest(uow, guest, cmd.guest, phone, email)

@@ -53,6 +53,7 @@ async def _find_or_create_guest(uow: UnitOfWork, property_id: uuid.UUID, inbound
             updated_at=inbound.received_at,
         )
         uow.guests.add(guest)
+        await uow.flush()  # the conversation row references it
     return guest
 
 

@@ -1,0 +1,27 @@
+"""Hands work to arq. Job ids are deterministic so a repeated enqueue never makes a second job."""
+
+from __future__ import annotations
+
+import uuid
+
+from arq.connections import ArqRedis
+
+DELIVER_JOB = "deliver_message"
+
+
+def deliver_job_id(message_id: uuid.UUID | str, attempt: int) -> str:
+    return f"deliver:{message_id}:{attempt}"
+
+
+class ArqJobQueue:
+    def __init__(self, pool: ArqRedis) -> None:
+        self._pool = pool
+
+    async def enqueue_delivery(self, property_id: str, message_id: str, attempt: int, defer_seconds: float | None = None) -> None:
+        await self._pool.enqueue_job(
+            DELIVER_JOB,
+            property_id,
+            message_id,
+            _job_id=deliver_job_id(message_id, attempt),
+            _defer_by=defer_seconds,
+        )

@@ -1,0 +1,82 @@
+"""The FastAPI application: routers, error mapping, lifespan-owned resources."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.container import Container, build_container
+from api.errors import install_error_handlers
+from api.observability import Metrics, RequestContextMiddleware
+from api.routers import auth, bookings, conversations, events, health
+from api.settings import Settings
+from api.spa import mount_spa
+
+DESCRIPTION = """
+One inbox for a small hotel's guest messages over WhatsApp, SMS (the hotel's Twilio account),
+Airbnb and e-mail, tied to guests and bookings.
+
+**Authentication.** The web app signs in with `POST /api/v1/auth/login`, which sets an HttpOnly
+session cookie and a `gm_csrf` cookie; every unsafe request with the session cookie must echo
+the latter in `X-CSRF-Token`. Integrators use an API key (created by an owner) as
+`Authorization: Bearer gmc_…`. Everything is scoped to one property: objects of another property
+answer 404, exactly like missing ones.
+
+**Errors** are RFC 9457 `application/problem+json` with a stable `code` to branch on
+(`validation_error`, `not_found`, `whatsapp_window_closed`, …).
+
+**Pagination** is by opaque cursor: pass `next_cursor` back as `cursor`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Sign-in, session and current property"},
+    {"name": "bookings", "description": "Bookings pushed by the PMS, with their guests"},
+    {"name": "guests", "description": "Guest profiles, deduplicated by phone and e-mail"},
+    {"name": "conversations", "description": "The inbox: conversations, messages, notes, assignment"},
+    {"name": "realtime", "description": "Server-Sent Events for live inbox updates"},
+    {"name": "api keys", "description": "Keys for integrators (owner only)"},
+    {"name": "operations", "description": "Health, readiness and metrics"},
+]
+
+
+def create_app(settings: Settings, *, container: Container | None = None) -> FastAPI:
+    """`container` lets tests hand in one built around a test clock; otherwise the lifespan builds it."""
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        app.state.container = container or build_container(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.container.aclose()
+
+    app = FastAPI(
+        title="Guest Messaging Centre API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    app.state.settings = settings
+    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    install_error_handlers(app)
+    for module in (auth, bookings, conversations, events, health):
+        app.include_router(module.router)
+    app.include_router(auth.keys_router)
+    extra_routers(app, settings)
+    mount_spa(app, settings.frontend_dist)
+    return app
+
+
+def extra_routers(app: FastAPI, settings: Settings) -> None:
+    """Routers that only some deployments serve (the sandbox providers and demo actions)."""
+    if settings.sandbox:
+        from sandbox.app import sandbox_router
+
+        app.include_router(sandbox_router(settings))

@@ -1,0 +1,66 @@
+"""Everything with a connection or a pool, created in the app's lifespan and closed with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.channels.gateway import ConnectionChannelGateway
+from adapters.crypto.fernet_secret_box import FernetSecretBox
+from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.realtime.redis_events import RedisEventPublisher
+from adapters.security.argon2_password_hasher import Argon2PasswordHasher
+from adapters.security.redis_login_throttle import RedisLoginThrottle
+from api.settings import Settings
+from domain.clock import Clock, SystemClock
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    http: httpx.AsyncClient
+    secret_box: FernetSecretBox
+    hasher: Argon2PasswordHasher
+    throttle: RedisLoginThrottle
+    publisher: RedisEventPublisher
+    gateway: ConnectionChannelGateway
+    clock: Clock
+
+    def uow(self) -> SqlaUnitOfWork:
+        return SqlaUnitOfWork(self.sessions, self.publisher)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_container(settings: Settings, *, clock: Clock | None = None, http: httpx.AsyncClient | None = None) -> Container:
+    if not settings.database_url or not settings.redis_url or not settings.encryption_key:
+        raise RuntimeError("database_url, redis_url and encryption_key must be resolved before building the container")
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30)
+    client = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    box = FernetSecretBox(settings.encryption_key)
+    publisher = RedisEventPublisher(redis)
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        redis=redis,
+        http=client,
+        secret_box=box,
+        hasher=Argon2PasswordHasher(),
+        throttle=RedisLoginThrottle(redis, max_failures=settings.login_max_failures, block_seconds=settings.login_block_seconds),
+        publisher=publisher,
+        gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url),
+        clock=clock or SystemClock(),
+    )

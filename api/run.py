@@ -1,0 +1,92 @@
+"""`make run`: the whole product on one machine with no configuration.
+
+Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set, migrates,
+seeds the demo on first start, then serves the API, the SPA and the sandbox providers, with an
+arq worker beside it. Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from adapters.crypto.fernet_secret_box import load_or_create_key
+from adapters.embedded.servers import EmbeddedServers, start_embedded
+from api.app import create_app
+from api.container import build_container
+from api.demo_seed import DEMO_EMAIL, seed_demo
+from api.migrate import upgrade_to_head
+from api.observability import configure_logging
+from api.settings import Settings
+
+
+def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
+    """Fill in what the embedded default provides; nothing embedded starts when URLs are given."""
+    need_db, need_redis = settings.database_url is None, settings.redis_url is None
+    embedded = start_embedded(settings.data_dir, need_db=need_db, need_redis=need_redis) if (need_db or need_redis) else None
+    updates: dict[str, object] = {}
+    if embedded and need_db:
+        updates["database_url"] = embedded.database_url
+    if embedded and need_redis:
+        updates["redis_url"] = embedded.redis_url
+    if settings.encryption_key is None:
+        updates["encryption_key"] = load_or_create_key(settings.data_dir)
+    return settings.model_copy(update=updates), embedded
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
+                "GMC_ENCRYPTION_KEY": settings.encryption_key or "", "PORT": str(settings.port),
+                "HOST": settings.host})
+    if settings.public_base_url:
+        env["PUBLIC_BASE_URL"] = settings.public_base_url
+    return env
+
+
+async def _seed(settings: Settings) -> None:
+    container = build_container(settings)
+    try:
+        password = await seed_demo(container)
+    finally:
+        await container.aclose()
+    login_file = settings.data_dir / "demo-login.txt"
+    if password:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        login_file.write_text(f"{DEMO_EMAIL}\n{password}\n")
+        login_file.chmod(0o600)
+    if login_file.exists():
+        email, pw = login_file.read_text().split()[:2]
+        print(f"\n  Demo login:  {email}  /  {pw}\n  Open http://{settings.host}:{settings.port}/\n", flush=True)
+
+
+def main() -> None:
+    settings, embedded = resolve(Settings())
+    configure_logging(settings.log_level)
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        upgrade_to_head(settings.database_url or "")
+        if settings.demo_seed:
+            asyncio.run(_seed(settings))
+        worker = subprocess.Popen([sys.executable, "-m", "workers"], env=_child_env(settings), cwd=Path.cwd())
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                    timeout_graceful_shutdown=5)
+    finally:
+        if worker and worker.poll() is None:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        if embedded:
+            embedded.stop()
+
+
+if __name__ == "__main__":
+    main()

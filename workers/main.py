@@ -1,0 +1,108 @@
+"""arq worker: outbound sends, the outbox relay and the safety sweep.
+
+Run with `python -m workers` (DATABASE_URL, REDIS_URL and GMC_ENCRYPTION_KEY from the environment).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any, TypedDict
+
+import httpx
+from arq import cron
+from arq.connections import ArqRedis, RedisSettings
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.channels.gateway import ConnectionChannelGateway
+from adapters.crypto.fernet_secret_box import FernetSecretBox
+from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
+from adapters.realtime.redis_events import RedisEventPublisher
+from api.settings import Settings
+from domain.clock import Clock, SystemClock
+from domain.retry_policy import RetryPolicy
+from domain.services.delivery import deliver
+from workers.relay import relay_forever
+from workers.sweep import requeue_stuck
+
+log = logging.getLogger("workers")
+
+
+class WorkerContext(TypedDict, total=False):
+    redis: ArqRedis
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    gateway: ConnectionChannelGateway
+    publisher: RedisEventPublisher
+    queue: ArqJobQueue
+    clock: Clock
+    policy: RetryPolicy
+    relay_task: asyncio.Task[None]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx.get("settings") or Settings()
+    ctx["settings"] = settings
+    ctx.setdefault("clock", SystemClock())
+    ctx.setdefault("policy", RetryPolicy())
+    ctx["engine"] = make_engine(settings.database_url or "", pool_size=5)
+    ctx["sessions"] = make_session_factory(ctx["engine"])
+    ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    box = FernetSecretBox(settings.encryption_key or "")
+    ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url)
+    ctx["publisher"] = RedisEventPublisher(ctx["redis"])
+    ctx["queue"] = ArqJobQueue(ctx["redis"])
+    ctx["relay_task"] = asyncio.create_task(
+        relay_forever(ctx["sessions"], ctx["queue"], ctx["clock"], settings.outbox_poll_seconds)
+    )
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    task = ctx.get("relay_task")
+    if task:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    await ctx["http"].aclose()
+    await ctx["engine"].dispose()
+
+
+async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str) -> str:
+    """Idempotent: a repeated job finds the message already handled and does nothing."""
+    outcome = await deliver(
+        lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+        ctx["gateway"],
+        uuid.UUID(property_id),
+        uuid.UUID(message_id),
+        ctx["clock"],
+        ctx["policy"],
+    )
+    if outcome.retry_in_seconds is not None:
+        await ctx["queue"].enqueue_delivery(property_id, message_id, outcome.attempt, defer_seconds=outcome.retry_in_seconds)
+    return str(outcome.status)
+
+
+async def sweep(ctx: dict[str, Any]) -> int:
+    return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"])
+
+
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    return {
+        "functions": [deliver_message],
+        "cron_jobs": [cron(sweep, second={0, 30}, run_at_startup=True, unique=True)],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379"),
+        "ctx": {"settings": settings},
+        "max_jobs": 20,
+        "job_timeout": 120,
+        "keep_result": 3600,
+        "poll_delay": 0.1,
+    }
+
+
+assert DELIVER_JOB == deliver_message.__name__

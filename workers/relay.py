@@ -1,0 +1,62 @@
+"""The outbox relay: moves committed outbox rows to the queue.
+
+Rows are claimed with FOR UPDATE SKIP LOCKED, so several relays (one per worker process) share
+the work without handing the same row twice; a row is marked relayed only in the transaction
+that enqueued it, so a Redis outage leaves rows waiting instead of losing them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.db.tables import outbox_events
+from adapters.queue.arq_job_queue import ArqJobQueue
+from domain.clock import Clock
+from domain.services.messaging import SEND_TOPIC
+
+log = logging.getLogger("workers.relay")
+
+
+async def relay_once(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, batch: int = 200) -> int:
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(outbox_events.c.id, outbox_events.c.topic, outbox_events.c.payload)
+                .where(outbox_events.c.relayed_at.is_(None))
+                .order_by(outbox_events.c.id)
+                .limit(batch)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        if not rows:
+            return 0
+        for row in rows:
+            if row.topic == SEND_TOPIC:
+                await queue.enqueue_delivery(row.payload["property_id"], row.payload["message_id"], attempt=0)
+            else:
+                log.warning("outbox topic without a handler", extra={"topic": row.topic})
+        await session.execute(
+            update(outbox_events).where(outbox_events.c.id.in_([r.id for r in rows])).values(relayed_at=clock.now())
+        )
+        await session.commit()
+        return len(rows)
+
+
+async def relay_forever(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, poll_seconds: float) -> None:
+    failures = 0
+    while True:
+        try:
+            moved = await relay_once(sessions, queue, clock)
+            failures = 0
+            if moved:
+                continue  # drain a backlog without sleeping
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures += 1
+            log.warning("outbox relay failed; rows stay pending", exc_info=failures == 1)
+        await asyncio.sleep(poll_seconds if failures == 0 else min(5.0, poll_seconds * 2**failures))

@@ -1,0 +1,37 @@
+"""Safety net: messages whose queue job was lost (Redis flushed, worker killed) are picked up again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.db.tables import messages
+from adapters.queue.arq_job_queue import ArqJobQueue
+from domain.clock import Clock
+
+GRACE = timedelta(seconds=60)
+STUCK_SENDING = timedelta(minutes=10)
+
+
+async def requeue_stuck(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock) -> int:
+    now = clock.now()
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(messages.c.id, messages.c.property_id, messages.c.attempts).where(
+                    or_(
+                        and_(messages.c.status == "queued",
+                             or_(messages.c.next_attempt_at < now - GRACE,
+                                 and_(messages.c.next_attempt_at.is_(None), messages.c.status_changed_at < now - GRACE))),
+                        # a send that never finished: the job will mark it "outcome unknown", never resend it
+                        and_(messages.c.status == "sending", messages.c.status_changed_at < now - STUCK_SENDING),
+                    )
+                ).limit(500)
+            )
+        ).all()
+    for row in rows:
+        # same deterministic id as the lost job: if that job still exists, this enqueue is a no-op
+        await queue.enqueue_delivery(str(row.property_id), str(row.id), attempt=row.attempts)
+    return len(rows)
