@@ -1,0 +1,67 @@
+"""Every route that names an object, called by a user of another property, answers 404 — like a missing one."""
+
+from __future__ import annotations
+
+from domain.channels import Channel
+from tests.factories import connect_channel, guest_writes, make_booking, make_property, make_user
+
+BODIES = {
+    "/api/v1/conversations/{conversation_id}/messages": {"channel": "sms", "body": "hi"},
+    "/api/v1/conversations/{conversation_id}/notes": {"body": "note"},
+    "/api/v1/conversations/{conversation_id}/assign": {"user_id": None},
+}
+
+
+async def test_every_object_route_hides_other_properties(client, container, app):
+    a = await make_property(container, "A")
+    b = await make_property(container, "B")
+    await make_user(container, a, email="owner-a@hotel.test")
+    await make_user(container, b, email="owner-b@hotel.test")
+    await connect_channel(container, b, Channel.SMS)
+    await connect_channel(container, a, Channel.SMS)
+    booking = await make_booking(container, a, ref="A-REF")
+    conv = (await guest_writes(container, a, "+33612345678", "secret of A")).conversation
+
+    await client.login("owner-a@hotel.test", "correct horse")
+    key = (await client.post("/api/v1/api-keys", json={"name": "A key"})).json()
+    await client.post("/api/v1/auth/logout")
+
+    ids = {"conversation_id": str(conv.id), "external_ref": "A-REF", "guest_id": str(booking.guest.id), "key_id": key["id"]}
+    await client.login("owner-b@hotel.test", "correct horse")
+    checked = []
+    # the OpenAPI document lists every route, so a new route is covered without editing this test
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    for path, operations in paths.items():
+        if not path.startswith("/api/v1") or "{" not in path:
+            continue
+        url = path.format(**ids)
+        for method in operations:
+            if method == "put" and "external_ref" in path:
+                continue  # an upsert by reference creates B's own booking; checked below
+            response = await client.request(method.upper(), url, json=BODIES.get(path))
+            assert response.status_code == 404, (method, url, response.status_code, response.text)
+            assert response.json()["code"] == "not_found"
+            checked.append((method, path))
+    assert len(checked) >= 11, checked
+
+    # B's upsert with A's reference makes a separate booking of B; A's stays as it was
+    created = await client.put("/api/v1/bookings/A-REF", json={"guest": {"first_name": "Zed"},
+                                                               "check_in": "2026-08-01", "check_out": "2026-08-02"})
+    assert created.status_code == 201 and created.json()["id"] != str(booking.booking.id)
+    # lists and searches of B never show A's rows
+    assert (await client.get("/api/v1/conversations")).json()["items"] == []
+    assert [g["first_name"] for g in (await client.get("/api/v1/guests")).json()["items"]] == ["Zed"]
+    assert (await client.get("/api/v1/bookings", params={"q": "Durand"})).json()["items"] == []
+    assert (await client.get("/api/v1/api-keys")).json() == []
+
+
+async def test_an_api_key_only_sees_its_own_property(client, container):
+    a = await make_property(container, "A")
+    b = await make_property(container, "B")
+    await make_user(container, b, email="owner-b@hotel.test")
+    conv = (await guest_writes(container, a, "+33612345678", "A only")).conversation
+    await client.login("owner-b@hotel.test", "correct horse")
+    key = (await client.post("/api/v1/api-keys", json={"name": "B"})).json()["key"]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert (await client.get(f"/api/v1/conversations/{conv.id}", headers=headers)).status_code == 404
+    assert (await client.get("/api/v1/conversations", headers=headers)).json()["items"] == []
