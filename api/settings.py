@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     frontend_dist: Path = Path("frontend/dist")
     log_level: str = "INFO"
     outbox_poll_seconds: float = 0.2
+    # a job still running after this is abandoned by arq and re-run (our jobs then refuse to resend)
+    job_timeout_seconds: int = 120
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

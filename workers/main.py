@@ -57,9 +57,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url)
     ctx["publisher"] = RedisEventPublisher(ctx["redis"])
     ctx["queue"] = ArqJobQueue(ctx["redis"])
-    ctx["relay_task"] = asyncio.create_task(
-        relay_forever(ctx["sessions"], ctx["queue"], ctx["clock"], settings.outbox_poll_seconds)
-    )
+    if ctx.get("run_relay", True):
+        ctx["relay_task"] = asyncio.create_task(
+            relay_forever(ctx["sessions"], ctx["queue"], ctx["clock"], settings.outbox_poll_seconds)
+        )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -99,7 +100,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379"),
         "ctx": {"settings": settings},
         "max_jobs": 20,
-        "job_timeout": 120,
+        "job_timeout": settings.job_timeout_seconds,
         "keep_result": 3600,
         "poll_delay": 0.1,
     }
