@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = 0.2
     # a job still running after this is abandoned by arq and re-run (our jobs then refuse to resend)
     job_timeout_seconds: int = 120
+    # a message still "sending" after this long lost its worker; the sweep settles it (never resends)
+    stuck_sending_seconds: int = 600
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

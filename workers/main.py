@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any, TypedDict
 
 import httpx
@@ -88,7 +89,8 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
-    return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"])
+    stuck = timedelta(seconds=ctx["settings"].stuck_sending_seconds)
+    return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from adapters.queue.arq_job_queue import ArqJobQueue
 from domain.clock import Clock
 
 GRACE = timedelta(seconds=60)
-STUCK_SENDING = timedelta(minutes=10)
 
 
-async def requeue_stuck(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock) -> int:
+async def requeue_stuck(
+    sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, stuck_sending: timedelta
+) -> int:
     now = clock.now()
     async with sessions() as session:
         rows = (
@@ -26,12 +27,14 @@ async def requeue_stuck(sessions: async_sessionmaker[AsyncSession], queue: ArqJo
                              or_(messages.c.next_attempt_at < now - GRACE,
                                  and_(messages.c.next_attempt_at.is_(None), messages.c.status_changed_at < now - GRACE))),
                         # a send that never finished: the job will mark it "outcome unknown", never resend it
-                        and_(messages.c.status == "sending", messages.c.status_changed_at < now - STUCK_SENDING),
+                        and_(messages.c.status == "sending", messages.c.status_changed_at < now - stuck_sending),
                     )
                 ).limit(500)
             )
         ).all()
     for row in rows:
-        # same deterministic id as the lost job: if that job still exists, this enqueue is a no-op
+        # Same deterministic id as the lost job would have: if that job still exists this is a no-op.
+        # A message stuck in "sending" gets the id of its next attempt, so a job the dead worker still
+        # holds in arq does not block it; the job then settles it as "outcome unknown", never resends.
         await queue.enqueue_delivery(str(row.property_id), str(row.id), attempt=row.attempts)
     return len(rows)
