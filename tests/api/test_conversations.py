@@ -112,6 +112,7 @@ async def test_read_assign_close_reopen_and_notes(client, container):
     assert stranger.status_code == 422
     assert (await client.post(f"/api/v1/conversations/{cid}/close")).json()["status"] == "closed"
     assert (await client.post(f"/api/v1/conversations/{cid}/reopen")).json()["status"] == "open"
+    container.clock.advance(seconds=5)
     note = await client.post(f"/api/v1/conversations/{cid}/notes", json={"body": "Late arrival, keep key at bar"})
     assert note.status_code == 201 and note.json()["kind"] == "note" and note.json()["author"]["type"] == "user"
     thread = (await client.get(f"/api/v1/conversations/{cid}/messages")).json()["items"]
