@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { ErrorMessage } from '@/components/ErrorMessage';
+import { LanguageSwitcher } from '@/components/LanguageSwitcher';
+import { LoadingScreen } from '@/components/LoadingScreen';
+import { LogoutButton } from '@/features/auth/components/LogoutButton';
+import { PropertySwitcher } from '@/features/auth/components/PropertySwitcher';
+import { useLiveUpdates } from '@/features/conversations/api/live-updates';
+import { useMe } from '@/lib/auth';
+
+/** Everything behind the login: header, live updates, then the page. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  useLiveUpdates(me.data?.property.id ?? null);
+
+  if (me.isPending) return <LoadingScreen />;
+  if (me.isError) {
+    return (
+      <div className="centered">
+        <ErrorMessage error={me.error} onRetry={() => void me.refetch()} />
+      </div>
+    );
+  }
+  if (!me.data) return <Navigate to="/login" replace state={{ from: location }} />;
+
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">
+        {t('app.skipToContent')}
+      </a>
+      <header className="app-header">
+        <span className="app-header__brand" aria-hidden="true">
+          ✉
+        </span>
+        <span className="visually-hidden">{t('app.name')}</span>
+        {/* After switching property, the open conversation belongs to the old one. */}
+        <PropertySwitcher onSwitched={() => navigate('/')} />
+        <span className="app-header__spacer" />
+        <LanguageSwitcher />
+        <span className="app-header__user" title={me.data.user.email}>
+          <span className="visually-hidden">{t('auth.signedInAs', { name: me.data.user.name })}</span>
+          <span aria-hidden="true">{me.data.user.name}</span>
+        </span>
+        <LogoutButton />
+      </header>
+      <Outlet />
+    </div>
+  );
+}

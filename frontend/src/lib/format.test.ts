@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { describeDay, formatRelativeTime, formatStay } from './format';
+
+// Intl uses (narrow) no-break spaces in some locales; compare words, not bytes.
+const plain = (text: string) => text.replace(/\s/g, ' ');
+
+describe('formatStay', () => {
+  const now = new Date('2026-11-26T12:00:00');
+
+  it('formats check-in – check-out as calendar days, whatever the local timezone', () => {
+    expect(plain(formatStay('2026-11-27', '2026-11-30', 'en', now))).toMatch(/^Nov 27\s*–\s*30$/);
+    expect(plain(formatStay('2026-11-27', '2026-11-30', 'fr', now))).toMatch(/^27\s*–\s*30 nov\.$/);
+  });
+
+  it('shows the year when the stay is not in the current year', () => {
+    expect(formatStay('2026-12-30', '2027-01-02', 'en', now)).toContain('2027');
+  });
+});
+
+describe('formatRelativeTime', () => {
+  const now = new Date('2026-11-26T12:00:00Z');
+  it('speaks the active language', () => {
+    const fiveMinutesAgo = new Date(now.getTime() - 5 * 60_000).toISOString();
+    expect(formatRelativeTime(fiveMinutesAgo, now, 'en')).toBe('5 min. ago');
+    expect(plain(formatRelativeTime(fiveMinutesAgo, now, 'fr'))).toBe('il y a 5 min');
+  });
+});
+
+describe('describeDay', () => {
+  const now = new Date(2026, 10, 26, 15, 0);
+  it('names today and yesterday, and dates otherwise', () => {
+    expect(describeDay(new Date(2026, 10, 26, 1, 0), now, 'en')).toEqual({ kind: 'today' });
+    expect(describeDay(new Date(2026, 10, 25, 23, 59), now, 'en')).toEqual({ kind: 'yesterday' });
+    expect(describeDay(new Date(2026, 10, 20, 9, 0), now, 'fr')).toEqual({ kind: 'date', text: 'vendredi 20 novembre' });
+  });
+});
