@@ -26,7 +26,9 @@ CSRF_HEADER = "X-CSRF-Token"
 API_KEY_PREFIX = "gmc_"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
-session_scheme = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Staff session set by POST /auth/login")
+session_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Staff session set by POST /auth/login"
+)
 bearer_scheme = HTTPBearer(auto_error=False, description="API key created by an owner (gmc_…)")
 
 
@@ -55,8 +57,12 @@ async def create_session(container: Container, response: Response, user_id: uuid
     async with container.sessions() as session:
         await session.execute(
             insert(web_sessions).values(
-                token_hash=token_hash(token), user_id=user_id, property_id=property_id, csrf_token=csrf,
-                created_at=now, expires_at=now + timedelta(days=container.settings.session_days),
+                token_hash=token_hash(token),
+                user_id=user_id,
+                property_id=property_id,
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=now + timedelta(days=container.settings.session_days),
             )
         )
         await session.commit()
@@ -87,16 +93,20 @@ async def _from_session(container: Container, request: Request, token: str) -> P
     digest = token_hash(token)
     async with container.sessions() as session:
         row = (
-            await session.execute(
-                select(web_sessions, memberships.c.role)
-                .join(
-                    memberships,
-                    (memberships.c.user_id == web_sessions.c.user_id)
-                    & (memberships.c.property_id == web_sessions.c.property_id),
+            (
+                await session.execute(
+                    select(web_sessions, memberships.c.role)
+                    .join(
+                        memberships,
+                        (memberships.c.user_id == web_sessions.c.user_id)
+                        & (memberships.c.property_id == web_sessions.c.property_id),
+                    )
+                    .where(web_sessions.c.token_hash == digest)
                 )
-                .where(web_sessions.c.token_hash == digest)
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
     if row is None or row["expires_at"] <= container.clock.now():
         raise Unauthenticated("Your session has ended; sign in again.")
     if request.method not in SAFE_METHODS:
@@ -110,15 +120,21 @@ async def _from_api_key(container: Container, token: str) -> Principal:
     digest = token_hash(token)
     async with container.sessions() as session:
         row = (
-            await session.execute(
-                select(api_keys.c.id, api_keys.c.property_id, api_keys.c.role, api_keys.c.revoked_at).where(
-                    api_keys.c.key_hash == digest
+            (
+                await session.execute(
+                    select(api_keys.c.id, api_keys.c.property_id, api_keys.c.role, api_keys.c.revoked_at).where(
+                        api_keys.c.key_hash == digest
+                    )
                 )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         if row is None or row["revoked_at"] is not None:
             raise Unauthenticated("The API key is unknown or revoked.")
-        await session.execute(update(api_keys).where(api_keys.c.id == row["id"]).values(last_used_at=container.clock.now()))
+        await session.execute(
+            update(api_keys).where(api_keys.c.id == row["id"]).values(last_used_at=container.clock.now())
+        )
         await session.commit()
     return Principal(None, row["property_id"], Role(row["role"]), "api_key")
 

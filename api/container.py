@@ -42,7 +42,9 @@ class Container:
         await self.engine.dispose()
 
 
-def build_container(settings: Settings, *, clock: Clock | None = None, http: httpx.AsyncClient | None = None) -> Container:
+def build_container(
+    settings: Settings, *, clock: Clock | None = None, http: httpx.AsyncClient | None = None
+) -> Container:
     if not settings.database_url or not settings.redis_url or not settings.encryption_key:
         raise RuntimeError("database_url, redis_url and encryption_key must be resolved before building the container")
     engine = make_engine(settings.database_url)
@@ -59,7 +61,9 @@ def build_container(settings: Settings, *, clock: Clock | None = None, http: htt
         http=client,
         secret_box=box,
         hasher=Argon2PasswordHasher(),
-        throttle=RedisLoginThrottle(redis, max_failures=settings.login_max_failures, block_seconds=settings.login_block_seconds),
+        throttle=RedisLoginThrottle(
+            redis, max_failures=settings.login_max_failures, block_seconds=settings.login_block_seconds
+        ),
         publisher=publisher,
         gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url),
         clock=clock or SystemClock(),

@@ -62,14 +62,31 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def problem_response(
-    request: Request, status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
-    hint: str | None = None, headers: dict[str, str] | None = None,
+    request: Request,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    hint: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://docs.guest-messaging.dev/problems/{code}",
@@ -98,14 +115,19 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     errors = [p.__dict__ for p in exc.problems] if isinstance(exc, InvalidInput) else None
     headers = {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, TooManyAttempts) else None
-    return problem_response(request, _status_for(exc), exc.code, exc.message, errors=errors, hint=exc.hint, headers=headers)
+    return problem_response(
+        request, _status_for(exc), exc.code, exc.message, errors=errors, hint=exc.hint, headers=headers
+    )
 
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path")) or "body",
-         "code": str(err["type"]), "message": str(err["msg"])}
+        {
+            "field": ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path")) or "body",
+            "code": str(err["type"]),
+            "message": str(err["msg"]),
+        }
         for err in exc.errors()
     ]
     return problem_response(request, 422, "validation_error", "The request has invalid fields.", errors=errors)
@@ -113,16 +135,27 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated", 403: "forbidden",
-            413: "payload_too_large", 415: "unsupported_media_type"}.get(exc.status_code, "http_error")
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        401: "unauthenticated",
+        403: "forbidden",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+    }.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     return problem_response(request, exc.status_code, code, detail, headers=getattr(exc, "headers", None))
 
 
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
     log.error("database unavailable", extra={"error": type(exc).__name__})
-    return problem_response(request, 503, "service_unavailable", "A backing service is unavailable; try again shortly.",
-                            headers={"Retry-After": "5"})
+    return problem_response(
+        request,
+        503,
+        "service_unavailable",
+        "A backing service is unavailable; try again shortly.",
+        headers={"Retry-After": "5"},
+    )
 
 
 async def _integrity(request: Request, exc: Exception) -> JSONResponse:
@@ -133,8 +166,9 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
-    return problem_response(request, 500, "internal_error",
-                            "Something went wrong on our side. Quote the request id when reporting it.")
+    return problem_response(
+        request, 500, "internal_error", "Something went wrong on our side. Quote the request id when reporting it."
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

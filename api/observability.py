@@ -45,14 +45,24 @@ def configure_logging(level: str = "INFO") -> None:
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
-                                 registry=self.registry, buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route", "status"],
+            registry=self.registry,
+            buckets=(0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+        )
         self.queue_depth = Gauge("outbox_pending", "Outbox events not yet handed to the queue", registry=self.registry)
         self.messages_queued = Gauge("messages_waiting", "Outbound messages queued or sending", registry=self.registry)
-        self.sends = Gauge("messages_by_channel_status", "Outbound messages by channel and status",
-                           ["channel", "status"], registry=self.registry)
-        self.webhooks = Counter("webhooks_received_total", "Provider webhooks received", ["provider", "outcome"],
-                                registry=self.registry)
+        self.sends = Gauge(
+            "messages_by_channel_status",
+            "Outbound messages by channel and status",
+            ["channel", "status"],
+            registry=self.registry,
+        )
+        self.webhooks = Counter(
+            "webhooks_received_total", "Provider webhooks received", ["provider", "outcome"], registry=self.registry
+        )
 
 
 log = logging.getLogger("api.access")
@@ -75,6 +85,14 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
         self.metrics.latency.labels(request.method, path, str(response.status_code)).observe(elapsed)
         response.headers["X-Request-ID"] = request_id
         if not path.startswith("/assets"):
-            log.info("request", extra={"request_id": request_id, "method": request.method, "path": path,
-                                       "status": response.status_code, "ms": round(elapsed * 1000, 2)})
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": path,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 2),
+                },
+            )
         return response

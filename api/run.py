@@ -29,7 +29,9 @@ from api.settings import Settings
 def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
     """Fill in what the embedded default provides; nothing embedded starts when URLs are given."""
     need_db, need_redis = settings.database_url is None, settings.redis_url is None
-    embedded = start_embedded(settings.data_dir, need_db=need_db, need_redis=need_redis) if (need_db or need_redis) else None
+    embedded = (
+        start_embedded(settings.data_dir, need_db=need_db, need_redis=need_redis) if (need_db or need_redis) else None
+    )
     updates: dict[str, object] = {}
     if embedded and need_db:
         updates["database_url"] = embedded.database_url
@@ -42,9 +44,15 @@ def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
 
 def _child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": settings.database_url or "", "REDIS_URL": settings.redis_url or "",
-                "GMC_ENCRYPTION_KEY": settings.encryption_key or "", "PORT": str(settings.port),
-                "HOST": settings.host})
+    env.update(
+        {
+            "DATABASE_URL": settings.database_url or "",
+            "REDIS_URL": settings.redis_url or "",
+            "GMC_ENCRYPTION_KEY": settings.encryption_key or "",
+            "PORT": str(settings.port),
+            "HOST": settings.host,
+        }
+    )
     if settings.public_base_url:
         env["PUBLIC_BASE_URL"] = settings.public_base_url
     return env
@@ -75,8 +83,9 @@ def main() -> None:
         if settings.demo_seed:
             asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "workers"], env=_child_env(settings), cwd=Path.cwd())
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                    timeout_graceful_shutdown=5)
+        uvicorn.run(
+            create_app(settings), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=5
+        )
     finally:
         if worker and worker.poll() is None:
             worker.send_signal(signal.SIGINT)

@@ -42,8 +42,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production":
-            missing = [name for name, value in (("DATABASE_URL", self.database_url), ("REDIS_URL", self.redis_url),
-                                                ("GMC_ENCRYPTION_KEY", self.encryption_key)) if not value]
+            missing = [
+                name
+                for name, value in (
+                    ("DATABASE_URL", self.database_url),
+                    ("REDIS_URL", self.redis_url),
+                    ("GMC_ENCRYPTION_KEY", self.encryption_key),
+                )
+                if not value
+            ]
             if missing:
                 raise ValueError(f"production needs {', '.join(missing)} to be set")
             if self.sandbox:

@@ -17,11 +17,20 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str, request: Request) -> Response:
+    def spa(path: str, request: Request) -> Response:  # sync: file-system checks run in the threadpool
         if path.startswith(RESERVED):
-            return JSONResponse({"type": "about:blank", "title": "Not Found", "status": 404, "code": "not_found",
-                                 "detail": "No such endpoint.", "instance": request.url.path},
-                                status_code=404, media_type="application/problem+json")
+            return JSONResponse(
+                {
+                    "type": "about:blank",
+                    "title": "Not Found",
+                    "status": 404,
+                    "code": "not_found",
+                    "detail": "No such endpoint.",
+                    "instance": request.url.path,
+                },
+                status_code=404,
+                media_type="application/problem+json",
+            )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
             return FileResponse(candidate)

@@ -52,11 +52,21 @@ def sandbox_router(settings: Settings) -> APIRouter:
         if injected is not None:
             return injected
         if not request.headers.get("authorization", "").startswith("Bearer "):
-            return JSONResponse({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
-                                           "code": 190, "fbtrace_id": "SBX"}}, status_code=401)
+            return JSONResponse(
+                {
+                    "error": {
+                        "message": "Invalid OAuth access token.",
+                        "type": "OAuthException",
+                        "code": 190,
+                        "fbtrace_id": "SBX",
+                    }
+                },
+                status_code=401,
+            )
         to = str(body.get("to", ""))
-        return JSONResponse({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
-                             "messages": [{"id": _wamid()}]})
+        return JSONResponse(
+            {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": _wamid()}]}
+        )
 
     @router.post("/twilio/2010-04-01/Accounts/{account_sid}/Messages.json")
     async def twilio_send(account_sid: str, request: Request) -> JSONResponse:
@@ -66,11 +76,26 @@ def sandbox_router(settings: Settings) -> APIRouter:
         if injected is not None:
             return injected
         sid = "SM" + secrets.token_hex(16)
-        return JSONResponse({"sid": sid, "account_sid": account_sid, "to": form.get("To"), "from": form.get("From"),
-                             "body": form.get("Body"), "status": "queued", "num_segments": "1", "num_media": "0",
-                             "direction": "outbound-api", "api_version": "2010-04-01", "price": None,
-                             "price_unit": "USD", "error_code": None, "error_message": None,
-                             "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json"}, status_code=201)
+        return JSONResponse(
+            {
+                "sid": sid,
+                "account_sid": account_sid,
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "body": form.get("Body"),
+                "status": "queued",
+                "num_segments": "1",
+                "num_media": "0",
+                "direction": "outbound-api",
+                "api_version": "2010-04-01",
+                "price": None,
+                "price_unit": "USD",
+                "error_code": None,
+                "error_message": None,
+                "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
+            },
+            status_code=201,
+        )
 
     @router.get("/requests")
     async def requests_seen() -> list[dict[str, Any]]:

@@ -87,11 +87,15 @@ class FakeBookings(_Store):
 
 
 class FakeConversations(_Store):
-    async def get(self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
+    async def get(
+        self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False
+    ) -> Conversation | None:
         c = self.items.get(conversation_id)
         return c if c and c.property_id == property_id else None
 
-    async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
+    async def for_guest(
+        self, property_id: uuid.UUID, guest_id: uuid.UUID, *, lock: bool = False
+    ) -> Conversation | None:
         found = self.where(property_id=property_id, guest_id=guest_id)
         return found[0] if found else None
 
@@ -100,7 +104,9 @@ class FakeReads(_Store):
     def add(self, entity: ConversationRead) -> None:
         self.items[(entity.conversation_id, entity.user_id)] = entity
 
-    async def get(self, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID) -> ConversationRead | None:
+    async def get(
+        self, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID
+    ) -> ConversationRead | None:
         return self.items.get((conversation_id, user_id))
 
 
@@ -109,7 +115,9 @@ class FakeMessages(_Store):
         m = self.items.get(message_id)
         return m if m and m.property_id == property_id else None
 
-    async def by_provider_id(self, property_id: uuid.UUID, channel: Channel, provider_message_id: str) -> Message | None:
+    async def by_provider_id(
+        self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
+    ) -> Message | None:
         found = self.where(property_id=property_id, channel=channel, provider_message_id=provider_message_id)
         return found[0] if found else None
 
@@ -148,7 +156,9 @@ class FakeUnitOfWork:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.pending_events = []
 
     async def commit(self) -> None:

@@ -84,7 +84,9 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
         ctx["policy"],
     )
     if outcome.retry_in_seconds is not None:
-        await ctx["queue"].enqueue_delivery(property_id, message_id, outcome.attempt, defer_seconds=outcome.retry_in_seconds)
+        await ctx["queue"].enqueue_delivery(
+            property_id, message_id, outcome.attempt, defer_seconds=outcome.retry_in_seconds
+        )
     return str(outcome.status)
 
 
@@ -108,4 +110,4 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-assert DELIVER_JOB == deliver_message.__name__
+assert deliver_message.__name__ == DELIVER_JOB

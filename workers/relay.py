@@ -21,7 +21,9 @@ from domain.services.messaging import SEND_TOPIC
 log = logging.getLogger("workers.relay")
 
 
-async def relay_once(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, batch: int = 200) -> int:
+async def relay_once(
+    sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, batch: int = 200
+) -> int:
     async with sessions() as session:
         rows = (
             await session.execute(
@@ -46,7 +48,9 @@ async def relay_once(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQu
         return len(rows)
 
 
-async def relay_forever(sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, poll_seconds: float) -> None:
+async def relay_forever(
+    sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, poll_seconds: float
+) -> None:
     failures = 0
     while True:
         try:

@@ -21,15 +21,21 @@ async def requeue_stuck(
     async with sessions() as session:
         rows = (
             await session.execute(
-                select(messages.c.id, messages.c.property_id, messages.c.attempts).where(
+                select(messages.c.id, messages.c.property_id, messages.c.attempts)
+                .where(
                     or_(
-                        and_(messages.c.status == "queued",
-                             or_(messages.c.next_attempt_at < now - GRACE,
-                                 and_(messages.c.next_attempt_at.is_(None), messages.c.status_changed_at < now - GRACE))),
+                        and_(
+                            messages.c.status == "queued",
+                            or_(
+                                messages.c.next_attempt_at < now - GRACE,
+                                and_(messages.c.next_attempt_at.is_(None), messages.c.status_changed_at < now - GRACE),
+                            ),
+                        ),
                         # a send that never finished: the job will mark it "outcome unknown", never resend it
                         and_(messages.c.status == "sending", messages.c.status_changed_at < now - stuck_sending),
                     )
-                ).limit(500)
+                )
+                .limit(500)
             )
         ).all()
     for row in rows:

@@ -34,18 +34,25 @@ class ConnectionChannelGateway:
     async def _connection(self, property_id: uuid.UUID, channel: Channel) -> dict[str, Any] | None:
         async with self._sessions() as session:
             row = (
-                await session.execute(
-                    select(channel_connections).where(
-                        channel_connections.c.property_id == property_id, channel_connections.c.channel == channel.value
+                (
+                    await session.execute(
+                        select(channel_connections).where(
+                            channel_connections.c.property_id == property_id,
+                            channel_connections.c.channel == channel.value,
+                        )
                     )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         return dict(row) if row else None
 
     async def sender_for(self, property_id: uuid.UUID, channel: Channel) -> ChannelSender:
         row = await self._connection(property_id, channel)
         if row is None or row["status"] != "connected":
-            raise ProviderFailure("channel_not_connected", f"{channel.value} is not connected for this property.", False)
+            raise ProviderFailure(
+                "channel_not_connected", f"{channel.value} is not connected for this property.", False
+            )
         settings: dict[str, Any] = row["settings"] or {}
         secrets = self._box.open(row["secrets"])
         if channel == Channel.WHATSAPP:

@@ -24,4 +24,6 @@ def decode(cursor: str) -> tuple[datetime, uuid.UUID]:
             raise ValueError("naive time")
         return at, uuid.UUID(data["id"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput([FieldProblem("cursor", "invalid_cursor", "The cursor is not one this API gave out.")]) from exc
+        raise InvalidInput(
+            [FieldProblem("cursor", "invalid_cursor", "The cursor is not one this API gave out.")]
+        ) from exc

@@ -21,7 +21,9 @@ def _guest_search(q: str) -> Any:
     return or_(*clauses)
 
 
-async def _page(session: AsyncSession, stmt: Any, table: Any, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+async def _page(
+    session: AsyncSession, stmt: Any, table: Any, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
     if cursor:
         at, last_id = cursors.decode(cursor)
         stmt = stmt.where(tuple_(table.c.created_at, table.c.id) < tuple_(literal(at), literal(last_id)))
@@ -34,7 +36,9 @@ async def _page(session: AsyncSession, stmt: Any, table: Any, cursor: str | None
     return rows, next_cursor
 
 
-async def list_guests(session: AsyncSession, property_id: uuid.UUID, q: str | None, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+async def list_guests(
+    session: AsyncSession, property_id: uuid.UUID, q: str | None, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
     stmt = select(guests).where(guests.c.property_id == property_id)
     if q:
         stmt = stmt.where(_guest_search(q))
@@ -42,7 +46,11 @@ async def list_guests(session: AsyncSession, property_id: uuid.UUID, q: str | No
 
 
 async def get_guest(session: AsyncSession, property_id: uuid.UUID, guest_id: uuid.UUID) -> dict[str, Any] | None:
-    row = (await session.execute(select(guests).where(guests.c.property_id == property_id, guests.c.id == guest_id))).mappings().first()
+    row = (
+        (await session.execute(select(guests).where(guests.c.property_id == property_id, guests.c.id == guest_id)))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -50,16 +58,27 @@ def _booking_columns() -> list[Any]:
     return [bookings] + [c.label(f"g_{c.name}") for c in guests.c]
 
 
-async def list_bookings(session: AsyncSession, property_id: uuid.UUID, q: str | None, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    stmt = select(*_booking_columns()).join(guests, guests.c.id == bookings.c.guest_id).where(bookings.c.property_id == property_id)
+async def list_bookings(
+    session: AsyncSession, property_id: uuid.UUID, q: str | None, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    stmt = (
+        select(*_booking_columns())
+        .join(guests, guests.c.id == bookings.c.guest_id)
+        .where(bookings.c.property_id == property_id)
+    )
     if q:
         term = f"%{q.strip()}%"
-        stmt = stmt.where(or_(_guest_search(q), bookings.c.external_ref.ilike(term), bookings.c.confirmation_code.ilike(term)))
+        stmt = stmt.where(
+            or_(_guest_search(q), bookings.c.external_ref.ilike(term), bookings.c.confirmation_code.ilike(term))
+        )
     return await _page(session, stmt, bookings, cursor, limit)
 
 
 async def get_booking(session: AsyncSession, property_id: uuid.UUID, external_ref: str) -> dict[str, Any] | None:
-    stmt = (select(*_booking_columns()).join(guests, guests.c.id == bookings.c.guest_id)
-            .where(bookings.c.property_id == property_id, bookings.c.external_ref == external_ref))
+    stmt = (
+        select(*_booking_columns())
+        .join(guests, guests.c.id == bookings.c.guest_id)
+        .where(bookings.c.property_id == property_id, bookings.c.external_ref == external_ref)
+    )
     row = (await session.execute(stmt)).mappings().first()
     return dict(row) if row else None

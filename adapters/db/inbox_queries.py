@@ -103,7 +103,9 @@ async def list_conversations(
     stmt = _filtered(_base(property_id, user_id), filters, user_id)
     if cursor:
         at, last_id = cursors.decode(cursor)
-        stmt = stmt.where(tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(literal(at), literal(last_id)))
+        stmt = stmt.where(
+            tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(literal(at), literal(last_id))
+        )
     stmt = stmt.order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc()).limit(limit + 1)
     rows = [dict(row) for row in (await session.execute(stmt)).mappings()]
     next_cursor = None

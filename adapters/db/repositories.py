@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.tables import channel_connections
+from adapters.db.tables import bookings, channel_connections, conversations, guests, memberships, messages, users
 from domain.channels import Channel
 from domain.model import (
     Booking,
@@ -23,6 +23,9 @@ from domain.model import (
 )
 
 
+E = TypeVar("E")
+
+
 class _Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -30,8 +33,9 @@ class _Repo:
     def add(self, entity: Any) -> None:
         self.session.add(entity)
 
-    async def _one(self, stmt: Any) -> Any:
-        return (await self.session.execute(stmt)).scalars().first()
+    async def _one(self, entity: type[E], stmt: Any) -> E | None:
+        """The first `entity` a SELECT returns, or None."""
+        return cast(E | None, (await self.session.execute(stmt)).scalars().first())
 
 
 class SqlaPropertyRepository(_Repo):
@@ -44,7 +48,7 @@ class SqlaUserRepository(_Repo):
         return await self.session.get(User, user_id)
 
     async def by_email(self, email: str) -> User | None:
-        return await self._one(select(User).where(User.email == email))  # type: ignore[arg-type]
+        return await self._one(User, select(User).where(users.c.email == email))
 
 
 class SqlaMembershipRepository(_Repo):
@@ -52,65 +56,78 @@ class SqlaMembershipRepository(_Repo):
         return await self.session.get(Membership, (user_id, property_id))
 
     async def for_user(self, user_id: uuid.UUID) -> list[Membership]:
-        rows = await self.session.execute(select(Membership).where(Membership.user_id == user_id))  # type: ignore[arg-type]
+        rows = await self.session.execute(select(Membership).where(memberships.c.user_id == user_id))
         return list(rows.scalars())
 
 
 class SqlaGuestRepository(_Repo):
     async def get(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> Guest | None:
-        return await self._one(select(Guest).where(Guest.property_id == property_id, Guest.id == guest_id))  # type: ignore[arg-type]
+        return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.id == guest_id))
 
     async def by_phone(self, property_id: uuid.UUID, phone: str) -> Guest | None:
-        return await self._one(select(Guest).where(Guest.property_id == property_id, Guest.phone == phone))  # type: ignore[arg-type]
+        return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.phone == phone))
 
     async def by_email(self, property_id: uuid.UUID, email: str) -> Guest | None:
-        return await self._one(select(Guest).where(Guest.property_id == property_id, Guest.email == email))  # type: ignore[arg-type]
+        return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.email == email))
 
 
 class SqlaBookingRepository(_Repo):
     async def get(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> Booking | None:
-        return await self._one(select(Booking).where(Booking.property_id == property_id, Booking.id == booking_id))  # type: ignore[arg-type]
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.id == booking_id)
+        return await self._one(Booking, stmt)
 
     async def by_external_ref(self, property_id: uuid.UUID, external_ref: str) -> Booking | None:
-        stmt = select(Booking).where(Booking.property_id == property_id, Booking.external_ref == external_ref)  # type: ignore[arg-type]
-        return await self._one(stmt)
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.external_ref == external_ref)
+        return await self._one(Booking, stmt)
 
     async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Booking]:
-        stmt = select(Booking).where(Booking.property_id == property_id, Booking.guest_id == guest_id)  # type: ignore[arg-type]
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.guest_id == guest_id)
         return list((await self.session.execute(stmt)).scalars())
 
 
 class SqlaConversationRepository(_Repo):
-    async def get(self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
-        stmt = select(Conversation).where(Conversation.property_id == property_id, Conversation.id == conversation_id)  # type: ignore[arg-type]
-        return await self._one(stmt.with_for_update() if lock else stmt)
+    async def get(
+        self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False
+    ) -> Conversation | None:
+        stmt = select(Conversation).where(
+            conversations.c.property_id == property_id, conversations.c.id == conversation_id
+        )
+        return await self._one(Conversation, stmt.with_for_update() if lock else stmt)
 
-    async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID, *, lock: bool = False) -> Conversation | None:
-        stmt = select(Conversation).where(Conversation.property_id == property_id, Conversation.guest_id == guest_id)  # type: ignore[arg-type]
-        return await self._one(stmt.with_for_update() if lock else stmt)
+    async def for_guest(
+        self, property_id: uuid.UUID, guest_id: uuid.UUID, *, lock: bool = False
+    ) -> Conversation | None:
+        stmt = select(Conversation).where(
+            conversations.c.property_id == property_id, conversations.c.guest_id == guest_id
+        )
+        return await self._one(Conversation, stmt.with_for_update() if lock else stmt)
 
 
 class SqlaConversationReadRepository(_Repo):
-    async def get(self, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID) -> ConversationRead | None:
+    async def get(
+        self, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID
+    ) -> ConversationRead | None:
         found = await self.session.get(ConversationRead, (conversation_id, user_id))
         return found if found is not None and found.property_id == property_id else None
 
 
 class SqlaMessageRepository(_Repo):
     async def get(self, property_id: uuid.UUID, message_id: uuid.UUID, *, lock: bool = False) -> Message | None:
-        stmt = select(Message).where(Message.property_id == property_id, Message.id == message_id)  # type: ignore[arg-type]
+        stmt = select(Message).where(messages.c.property_id == property_id, messages.c.id == message_id)
         if lock:
             # populate_existing: a locked re-read must see the row as committed by others, not a stale copy
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        return await self._one(stmt)
+        return await self._one(Message, stmt)
 
-    async def by_provider_id(self, property_id: uuid.UUID, channel: Channel, provider_message_id: str) -> Message | None:
+    async def by_provider_id(
+        self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
+    ) -> Message | None:
         stmt = select(Message).where(
-            Message.property_id == property_id,  # type: ignore[arg-type]
-            Message.channel == channel.value,  # type: ignore[arg-type]
-            Message.provider_message_id == provider_message_id,  # type: ignore[arg-type]
+            messages.c.property_id == property_id,
+            messages.c.channel == channel.value,
+            messages.c.provider_message_id == provider_message_id,
         )
-        return await self._one(stmt)
+        return await self._one(Message, stmt)
 
 
 class SqlaOutboxRepository(_Repo):

@@ -118,8 +118,12 @@ guests = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     # guests are deduplicated by contact within a property; the database is the last word
-    Index("uq_guests_property_id_phone", "property_id", "phone", unique=True, postgresql_where=text("phone IS NOT NULL")),
-    Index("uq_guests_property_id_email", "property_id", "email", unique=True, postgresql_where=text("email IS NOT NULL")),
+    Index(
+        "uq_guests_property_id_phone", "property_id", "phone", unique=True, postgresql_where=text("phone IS NOT NULL")
+    ),
+    Index(
+        "uq_guests_property_id_email", "property_id", "email", unique=True, postgresql_where=text("email IS NOT NULL")
+    ),
     Index("ix_guests_property_id_last_name", "property_id", "last_name"),
 )
 

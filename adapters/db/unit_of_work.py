@@ -8,6 +8,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db import repositories as repos
 from domain.ports.realtime import EventPublisher, RealtimeEvent
+from domain.ports.repositories import (
+    BookingRepository,
+    ConnectionDirectory,
+    ConversationReadRepository,
+    ConversationRepository,
+    GuestRepository,
+    MembershipRepository,
+    MessageRepository,
+    OutboxRepository,
+    PropertyRepository,
+    UserRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -15,7 +27,21 @@ log = logging.getLogger(__name__)
 class SqlaUnitOfWork:
     """One AsyncSession, one transaction; rolled back unless committed."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None) -> None:
+    # typed as the ports, so this class satisfies the UnitOfWork protocol (its attributes are invariant)
+    properties: PropertyRepository
+    users: UserRepository
+    memberships: MembershipRepository
+    guests: GuestRepository
+    bookings: BookingRepository
+    conversations: ConversationRepository
+    reads: ConversationReadRepository
+    messages: MessageRepository
+    outbox: OutboxRepository
+    connections: ConnectionDirectory
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
+    ) -> None:
         self._factory = session_factory
         self._publisher = publisher
         self._events: list[RealtimeEvent] = []

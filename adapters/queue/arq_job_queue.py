@@ -17,7 +17,9 @@ class ArqJobQueue:
     def __init__(self, pool: ArqRedis) -> None:
         self._pool = pool
 
-    async def enqueue_delivery(self, property_id: str, message_id: str, attempt: int, defer_seconds: float | None = None) -> None:
+    async def enqueue_delivery(
+        self, property_id: str, message_id: str, attempt: int, defer_seconds: float | None = None
+    ) -> None:
         await self._pool.enqueue_job(
             DELIVER_JOB,
             property_id,

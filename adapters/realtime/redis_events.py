@@ -24,7 +24,9 @@ class RedisEventPublisher:
         await self._redis.publish(channel_name(event.property_id), json.dumps(event.as_payload()))
 
 
-async def subscribe(redis: Redis, property_id: uuid.UUID, poll_seconds: float = 15.0) -> AsyncIterator[dict[str, Any] | None]:
+async def subscribe(
+    redis: Redis, property_id: uuid.UUID, poll_seconds: float = 15.0
+) -> AsyncIterator[dict[str, Any] | None]:
     """Yields each event of the property; yields None after `poll_seconds` of quiet (a keep-alive tick)."""
     pubsub = redis.pubsub()
     await pubsub.subscribe(channel_name(property_id))
@@ -37,4 +39,4 @@ async def subscribe(redis: Redis, property_id: uuid.UUID, poll_seconds: float = 
             yield json.loads(message["data"])
     finally:
         await pubsub.unsubscribe()
-        await pubsub.aclose()
+        await pubsub.aclose()  # type: ignore[no-untyped-call]

@@ -72,7 +72,9 @@ class TwilioSmsSender:
         sid = body.get("sid") if isinstance(body, dict) else None
         if not sid:
             raise ProviderFailure("twilio_bad_response", "Twilio answered without a message SID.", True)
-        return SendReceipt(provider_message_id=str(sid), cost_amount=_price(body.get("price")), cost_currency=body.get("price_unit"))
+        return SendReceipt(
+            provider_message_id=str(sid), cost_amount=_price(body.get("price")), cost_currency=body.get("price_unit")
+        )
 
 
 def _price(value: object) -> Decimal | None:

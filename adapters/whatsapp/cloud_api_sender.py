@@ -31,7 +31,9 @@ def text_payload(request: OutboundRequest) -> dict[str, Any]:
 
 
 class WhatsAppCloudSender:
-    def __init__(self, http: httpx.AsyncClient, *, phone_number_id: str, access_token: str, base_url: str = DEFAULT_GRAPH_URL) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, *, phone_number_id: str, access_token: str, base_url: str = DEFAULT_GRAPH_URL
+    ) -> None:
         self._http = http
         self._url = f"{base_url.rstrip('/')}/{phone_number_id}/messages"
         self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
@@ -58,7 +60,9 @@ class WhatsAppCloudSender:
             wamid = str(body["messages"][0]["id"])
         except (KeyError, IndexError, TypeError) as exc:
             raise ProviderFailure("whatsapp_bad_response", "WhatsApp answered without a message id.", True) from exc
-        return SendReceipt(provider_message_id=wamid, extra={"message_status": body["messages"][0].get("message_status")})
+        return SendReceipt(
+            provider_message_id=wamid, extra={"message_status": body["messages"][0].get("message_status")}
+        )
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -47,7 +47,9 @@ def reason_for(code: int, fallback: str = "WhatsApp refused the message.") -> tu
     return False, fallback
 
 
-def failure_from_error(error: dict[str, Any], http_status: int | None, retry_after: float | None = None) -> ProviderFailure:
+def failure_from_error(
+    error: dict[str, Any], http_status: int | None, retry_after: float | None = None
+) -> ProviderFailure:
     """Build the failure from Meta's envelope; key on `code`, not on the HTTP status (Meta's advice)."""
     code = int(error.get("code", -1))
     details = (error.get("error_data") or {}).get("details") or error.get("message") or ""

@@ -29,7 +29,9 @@ def _user(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-async def _read_one(container: ContainerDep, session: ReadSession, principal: Principal, conversation_id: uuid.UUID) -> ConversationOut:
+async def _read_one(
+    container: ContainerDep, session: ReadSession, principal: Principal, conversation_id: uuid.UUID
+) -> ConversationOut:
     viewer = principal.user_id or uuid.UUID(int=0)
     row = await inbox.get_conversation_row(session, principal.property_id, viewer, conversation_id)
     if row is None:
@@ -47,7 +49,9 @@ async def list_conversations(
     channel: ChannelName | None = None,
     unread: bool = False,
     assigned: Literal["me", "unassigned"] | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Guest name, phone, e-mail or booking reference")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Guest name, phone, e-mail or booking reference")
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Limit = 50,
 ) -> Page[ConversationOut]:
@@ -60,15 +64,24 @@ async def list_conversations(
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut, summary="One conversation with its reply state")
-async def get_conversation(conversation_id: uuid.UUID, principal: CurrentPrincipal, session: ReadSession,
-                           container: ContainerDep) -> ConversationOut:
+async def get_conversation(
+    conversation_id: uuid.UUID, principal: CurrentPrincipal, session: ReadSession, container: ContainerDep
+) -> ConversationOut:
     return await _read_one(container, session, principal, conversation_id)
 
 
-@router.get("/{conversation_id}/messages", response_model=Page[MessageOut],
-            summary="Messages: newest page first, each page oldest-to-newest; the cursor walks back in time")
-async def list_messages(conversation_id: uuid.UUID, principal: CurrentPrincipal, session: ReadSession,
-                        cursor: Annotated[str | None, Query(max_length=300)] = None, limit: Limit = 50) -> Page[MessageOut]:
+@router.get(
+    "/{conversation_id}/messages",
+    response_model=Page[MessageOut],
+    summary="Messages: newest page first, each page oldest-to-newest; the cursor walks back in time",
+)
+async def list_messages(
+    conversation_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    session: ReadSession,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Limit = 50,
+) -> Page[MessageOut]:
     exists = await inbox.get_conversation_row(session, principal.property_id, uuid.UUID(int=0), conversation_id)
     if exists is None:
         raise NotFound("Conversation not found.")
@@ -76,53 +89,82 @@ async def list_messages(conversation_id: uuid.UUID, principal: CurrentPrincipal,
     return Page(items=[message_out(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.post("/{conversation_id}/messages", response_model=MessageOut, status_code=202,
-             summary="Send a free-form message (checked against the channel's rules, then queued)")
-async def send_message(conversation_id: uuid.UUID, body: SendMessageIn, principal: CurrentPrincipal, uow: UowDep,
-                       container: ContainerDep) -> MessageOut:
-    message = await messaging.send_free_form(uow, principal.property_id, conversation_id, _user(principal),
-                                             Channel(body.channel), body.body, container.clock.now())
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=MessageOut,
+    status_code=202,
+    summary="Send a free-form message (checked against the channel's rules, then queued)",
+)
+async def send_message(
+    conversation_id: uuid.UUID, body: SendMessageIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> MessageOut:
+    message = await messaging.send_free_form(
+        uow,
+        principal.property_id,
+        conversation_id,
+        _user(principal),
+        Channel(body.channel),
+        body.body,
+        container.clock.now(),
+    )
     await uow.commit()
     return message_out(dict(message.__dict__))
 
 
-@router.post("/{conversation_id}/notes", response_model=MessageOut, status_code=201,
-             summary="Add an internal note (staff only, never sent)")
-async def add_note(conversation_id: uuid.UUID, body: NoteIn, principal: CurrentPrincipal, uow: UowDep,
-                   container: ContainerDep) -> MessageOut:
-    note = await messaging.add_note(uow, principal.property_id, conversation_id, _user(principal), body.body,
-                                    container.clock.now())
+@router.post(
+    "/{conversation_id}/notes",
+    response_model=MessageOut,
+    status_code=201,
+    summary="Add an internal note (staff only, never sent)",
+)
+async def add_note(
+    conversation_id: uuid.UUID, body: NoteIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> MessageOut:
+    note = await messaging.add_note(
+        uow, principal.property_id, conversation_id, _user(principal), body.body, container.clock.now()
+    )
     await uow.commit()
     return message_out(dict(note.__dict__))
 
 
 @router.post("/{conversation_id}/read", status_code=204, summary="Mark the conversation read for me")
-async def mark_read(conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep) -> Response:
+async def mark_read(
+    conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> Response:
     await actions.mark_read(uow, principal.property_id, conversation_id, _user(principal), container.clock.now())
     await uow.commit()
     return Response(status_code=204)
 
 
-async def _after(uow: UowDep, container: ContainerDep, principal: Principal, conversation_id: uuid.UUID) -> ConversationOut:
+async def _after(
+    uow: UowDep, container: ContainerDep, principal: Principal, conversation_id: uuid.UUID
+) -> ConversationOut:
     await uow.commit()
     async with container.sessions() as session:
         return await _read_one(container, session, principal, conversation_id)
 
 
-@router.post("/{conversation_id}/assign", response_model=ConversationOut, summary="Assign to a staff member, or unassign")
-async def assign(conversation_id: uuid.UUID, body: AssignIn, principal: CurrentPrincipal, uow: UowDep,
-                 container: ContainerDep) -> ConversationOut:
+@router.post(
+    "/{conversation_id}/assign", response_model=ConversationOut, summary="Assign to a staff member, or unassign"
+)
+async def assign(
+    conversation_id: uuid.UUID, body: AssignIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> ConversationOut:
     await actions.assign(uow, principal.property_id, conversation_id, body.user_id)
     return await _after(uow, container, principal, conversation_id)
 
 
 @router.post("/{conversation_id}/close", response_model=ConversationOut, summary="Close the conversation")
-async def close(conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep) -> ConversationOut:
+async def close(
+    conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> ConversationOut:
     await actions.set_status(uow, principal.property_id, conversation_id, ConversationStatus.CLOSED)
     return await _after(uow, container, principal, conversation_id)
 
 
 @router.post("/{conversation_id}/reopen", response_model=ConversationOut, summary="Reopen the conversation")
-async def reopen(conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep) -> ConversationOut:
+async def reopen(
+    conversation_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> ConversationOut:
     await actions.set_status(uow, principal.property_id, conversation_id, ConversationStatus.OPEN)
     return await _after(uow, container, principal, conversation_id)

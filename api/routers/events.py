@@ -18,7 +18,18 @@ router = APIRouter(prefix="/api/v1", tags=["realtime"], responses=ERROR_RESPONSE
     "/events",
     summary="Live inbox events (Server-Sent Events) for the caller's property",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {"example": 'event: message.created\ndata: {"type":"message.created","conversation_id":"…","message_id":"…"}\n\n'}}}},
+    responses={
+        200: {
+            "content": {
+                "text/event-stream": {
+                    "example": (
+                        'event: message.created\ndata: {"type":"message.created",'
+                        '"conversation_id":"…","message_id":"…"}\n\n'
+                    )
+                }
+            }
+        }
+    },
 )
 async def events(request: Request, principal: CurrentPrincipal, container: ContainerDep) -> StreamingResponse:
     keepalive = 15.0
@@ -33,5 +44,6 @@ async def events(request: Request, principal: CurrentPrincipal, container: Conta
                 continue
             yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )

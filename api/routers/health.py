@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -11,6 +12,7 @@ from adapters.db.tables import messages, outbox_events
 from api.deps import ContainerDep
 from api.observability import Metrics
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["operations"])
 
 
@@ -34,7 +36,9 @@ async def readyz(container: ContainerDep) -> JSONResponse:
         except Exception as exc:  # any failure means "not ready"; the type is enough to diagnose
             checks[name] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks}, status_code=200 if ready else 503
+    )
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
@@ -42,7 +46,9 @@ async def metrics(request: Request, container: ContainerDep) -> PlainTextRespons
     registry: Metrics = request.app.state.metrics
     try:
         async with container.sessions() as session:
-            pending = await session.scalar(select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None)))
+            pending = await session.scalar(
+                select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None))
+            )
             registry.queue_depth.set(pending or 0)
             rows = await session.execute(
                 select(messages.c.channel, messages.c.status, func.count())
@@ -57,5 +63,5 @@ async def metrics(request: Request, container: ContainerDep) -> PlainTextRespons
                     waiting += count
             registry.messages_queued.set(waiting)
     except Exception:  # metrics must still answer while the database is down
-        pass
+        log.warning("metrics: database figures unavailable", exc_info=True)
     return PlainTextResponse(generate_latest(registry.registry).decode(), media_type="text/plain; version=0.0.4")

@@ -20,10 +20,27 @@ class GuestIn(BaseModel):
 
 
 class BookingUpsertIn(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "guest": {"first_name": "Camille", "last_name": "Durand", "phone": "06 12 34 56 78", "email": "camille@example.com", "language": "fr"},
-        "check_in": "2026-12-20", "check_out": "2026-12-23", "source": "direct", "status": "confirmed", "room": "12", "party_size": 2,
-    }]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "guest": {
+                        "first_name": "Camille",
+                        "last_name": "Durand",
+                        "phone": "06 12 34 56 78",
+                        "email": "camille@example.com",
+                        "language": "fr",
+                    },
+                    "check_in": "2026-12-20",
+                    "check_out": "2026-12-23",
+                    "source": "direct",
+                    "status": "confirmed",
+                    "room": "12",
+                    "party_size": 2,
+                }
+            ]
+        }
+    )
 
     guest: GuestIn
     check_in: date

@@ -64,7 +64,9 @@ def _normalised_contacts(details: GuestDetails, country: str) -> tuple[str | Non
 
 def _validate_dates(cmd: BookingUpsert) -> None:
     if cmd.check_out <= cmd.check_in:
-        raise InvalidInput([FieldProblem("check_out", "check_out_before_check_in", "Check-out must be after check-in.")])
+        raise InvalidInput(
+            [FieldProblem("check_out", "check_out_before_check_in", "Check-out must be after check-in.")]
+        )
 
 
 def _assign(target: object, values: dict[str, Any]) -> bool:
@@ -86,7 +88,9 @@ async def _find_guest(uow: UnitOfWork, property_id: uuid.UUID, phone: str | None
     return None
 
 
-async def _update_guest(uow: UnitOfWork, guest: Guest, details: GuestDetails, phone: str | None, email: str | None) -> bool:
+async def _update_guest(
+    uow: UnitOfWork, guest: Guest, details: GuestDetails, phone: str | None, email: str | None
+) -> bool:
     values: dict[str, Any] = {"first_name": details.first_name, "last_name": details.last_name}
     if details.language:
         values["language"] = details.language
@@ -137,7 +141,7 @@ async def upsert_booking(uow: UnitOfWork, property_id: uuid.UUID, cmd: BookingUp
         if guest_changed:
             guest.updated_at = now
 
-    fields = {
+    fields: dict[str, Any] = {
         "guest_id": guest.id,
         "check_in": cmd.check_in,
         "check_out": cmd.check_out,
@@ -150,7 +154,9 @@ async def upsert_booking(uow: UnitOfWork, property_id: uuid.UUID, cmd: BookingUp
     }
     created = booking is None
     if booking is None:
-        booking = Booking(property_id=property_id, external_ref=cmd.external_ref, created_at=now, updated_at=now, **fields)
+        booking = Booking(
+            property_id=property_id, external_ref=cmd.external_ref, created_at=now, updated_at=now, **fields
+        )
         uow.bookings.add(booking)
         booking_changed = True
     else:

@@ -11,7 +11,9 @@ from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 
 
-async def load(uow: UnitOfWork, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False) -> Conversation:
+async def load(
+    uow: UnitOfWork, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False
+) -> Conversation:
     conversation = await uow.conversations.get(property_id, conversation_id, lock=lock)
     if conversation is None:
         raise NotFound("Conversation not found.")
@@ -22,7 +24,9 @@ def _updated(uow: UnitOfWork, conversation: Conversation) -> None:
     uow.announce(RealtimeEvent("conversation.updated", conversation.property_id, conversation.id))
 
 
-async def mark_read(uow: UnitOfWork, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> None:
+async def mark_read(
+    uow: UnitOfWork, property_id: uuid.UUID, conversation_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+) -> None:
     conversation = await load(uow, property_id, conversation_id)
     read = await uow.reads.get(property_id, conversation_id, user_id)
     if read is None:

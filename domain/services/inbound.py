@@ -95,7 +95,10 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
     uow.messages.add(message)
     previous = conversation.last_inbound_at.get(inbound.channel.value)
     if previous is None or datetime.fromisoformat(previous) < inbound.received_at:
-        conversation.last_inbound_at = {**conversation.last_inbound_at, inbound.channel.value: inbound.received_at.isoformat()}
+        conversation.last_inbound_at = {
+            **conversation.last_inbound_at,
+            inbound.channel.value: inbound.received_at.isoformat(),
+        }
     conversation.inbound_count += 1
     if conversation.status == "closed":
         conversation.status = "open"  # a guest writing again reopens the thread for staff

@@ -116,8 +116,11 @@ async def test_api_keys_owner_creates_key_shown_once_and_it_authenticates(client
         ok = await integrator.get("/api/v1/conversations", headers={"Authorization": f"Bearer {key}"})
         assert ok.status_code == 200
         # bearer requests need no CSRF token: they carry no ambient credential
-        put = await integrator.put("/api/v1/bookings/R1", headers={"Authorization": f"Bearer {key}"}, json={
-            "guest": {"first_name": "Ann"}, "check_in": "2026-07-01", "check_out": "2026-07-02"})
+        put = await integrator.put(
+            "/api/v1/bookings/R1",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"guest": {"first_name": "Ann"}, "check_in": "2026-07-01", "check_out": "2026-07-02"},
+        )
         assert put.status_code == 201
         assert (await client.delete(f"/api/v1/api-keys/{created.json()['id']}")).status_code == 204
         revoked = await integrator.get("/api/v1/conversations", headers={"Authorization": f"Bearer {key}"})

@@ -40,7 +40,9 @@ async def test_window_closes_after_24_hours_and_free_form_is_refused_with_409(cl
     container.clock.advance(hours=24, seconds=1)
     row = (await client.get(f"/api/v1/conversations/{cid}")).json()
     assert row["reply_state"]["whatsapp"]["state"] == "closed"
-    refused = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "Hi again"})
+    refused = await client.post(
+        f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "Hi again"}
+    )
     assert refused.status_code == 409
     assert refused.json()["code"] == "whatsapp_window_closed" and "template" in refused.json()["detail"]
     sms = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "By SMS then"})
@@ -55,9 +57,13 @@ async def test_messages_page_newest_first_each_page_oldest_to_newest(client, con
         container.clock.advance(minutes=1)
     first = (await client.get(f"/api/v1/conversations/{cid}/messages", params={"limit": 3})).json()
     assert [m["body"] for m in first["items"]] == ["m4", "m5", "m6"]
-    second = (await client.get(f"/api/v1/conversations/{cid}/messages", params={"limit": 3, "cursor": first["next_cursor"]})).json()
+    second = (
+        await client.get(f"/api/v1/conversations/{cid}/messages", params={"limit": 3, "cursor": first["next_cursor"]})
+    ).json()
     assert [m["body"] for m in second["items"]] == ["m1", "m2", "m3"]
-    last = (await client.get(f"/api/v1/conversations/{cid}/messages", params={"limit": 3, "cursor": second["next_cursor"]})).json()
+    last = (
+        await client.get(f"/api/v1/conversations/{cid}/messages", params={"limit": 3, "cursor": second["next_cursor"]})
+    ).json()
     assert [m["body"] for m in last["items"]] == ["m0"] and last["next_cursor"] is None
 
 
@@ -77,7 +83,9 @@ async def test_filters_status_unread_assigned_channel_and_search(client, contain
     prop, user = await _setup(client, container)
     await make_booking(container, prop, ref="PMS-77", first="Lucía", last="García", phone="+34612345678")
     a = (await guest_writes(container, prop, "+34612345678", "hola")).conversation.id
-    b = (await guest_writes(container, prop, "+33600000001", "sms here", channel=Channel.SMS, name="Bob Stone")).conversation.id
+    b = (
+        await guest_writes(container, prop, "+33600000001", "sms here", channel=Channel.SMS, name="Bob Stone")
+    ).conversation.id
     c = (await guest_writes(container, prop, "+33600000002", "bye", name="Cleo Park")).conversation.id
     await client.post(f"/api/v1/conversations/{c}/close")
     await client.post(f"/api/v1/conversations/{b}/assign", json={"user_id": str(user.id)})
@@ -108,7 +116,9 @@ async def test_read_assign_close_reopen_and_notes(client, container):
     assigned = (await client.post(f"/api/v1/conversations/{cid}/assign", json={"user_id": str(user.id)})).json()
     assert assigned["assignee"] == {"id": str(user.id), "name": "Marie"}
     assert (await client.post(f"/api/v1/conversations/{cid}/assign", json={"user_id": None})).json()["assignee"] is None
-    stranger = await client.post(f"/api/v1/conversations/{cid}/assign", json={"user_id": "00000000-0000-0000-0000-000000000001"})
+    stranger = await client.post(
+        f"/api/v1/conversations/{cid}/assign", json={"user_id": "00000000-0000-0000-0000-000000000001"}
+    )
     assert stranger.status_code == 422
     assert (await client.post(f"/api/v1/conversations/{cid}/close")).json()["status"] == "closed"
     assert (await client.post(f"/api/v1/conversations/{cid}/reopen")).json()["status"] == "open"

@@ -38,7 +38,9 @@ async def test_an_unexpected_error_is_500_with_request_id_and_no_trace(app, capl
     body = response.json()
     assert body["code"] == "internal_error" and body["request_id"] == "req-12345678"
     assert "hunter2" not in response.text and "Traceback" not in response.text
-    logged = [r for r in caplog.records if getattr(r, "request_id", None) == "req-12345678" or "unhandled" in r.getMessage()]
+    logged = [
+        r for r in caplog.records if getattr(r, "request_id", None) == "req-12345678" or "unhandled" in r.getMessage()
+    ]
     assert logged, "the failure is logged with its request id"
 
 
@@ -49,7 +51,9 @@ async def test_openapi_is_complete_for_integrators(client):
     assert {s["type"] for s in schemes.values()} >= {"apiKey", "http"}
     assert "Problem" in spec["components"]["schemas"]
     put = spec["paths"]["/api/v1/bookings/{external_ref}"]["put"]
-    assert put["summary"] and "examples" in str(put) or "example" in str(spec["components"]["schemas"]["BookingUpsertIn"])
+    assert (
+        put["summary"] and "examples" in str(put) or "example" in str(spec["components"]["schemas"]["BookingUpsertIn"])
+    )
     assert "application/problem+json" in put["responses"]["422"]["content"]
     for path, operations in spec["paths"].items():
         for method, op in operations.items():
@@ -87,6 +91,6 @@ async def test_metrics_expose_latency_queue_depth_and_sends(client, container):
 
 async def test_the_spa_is_served_with_client_side_routes(client):
     index = await client.get("/")
-    assert index.status_code == 200 and "<div id=\"root\"" in index.text
+    assert index.status_code == 200 and '<div id="root"' in index.text
     deep = await client.get("/conversations/123")
     assert deep.status_code == 200 and deep.text == index.text

@@ -26,7 +26,12 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     key = (await client.post("/api/v1/api-keys", json={"name": "A key"})).json()
     await client.post("/api/v1/auth/logout")
 
-    ids = {"conversation_id": str(conv.id), "external_ref": "A-REF", "guest_id": str(booking.guest.id), "key_id": key["id"]}
+    ids = {
+        "conversation_id": str(conv.id),
+        "external_ref": "A-REF",
+        "guest_id": str(booking.guest.id),
+        "key_id": key["id"],
+    }
     await client.login("owner-b@hotel.test", "correct horse")
     checked = []
     # the OpenAPI document lists every route, so a new route is covered without editing this test
@@ -45,8 +50,10 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     assert len(checked) >= 11, checked
 
     # B's upsert with A's reference makes a separate booking of B; A's stays as it was
-    created = await client.put("/api/v1/bookings/A-REF", json={"guest": {"first_name": "Zed"},
-                                                               "check_in": "2026-08-01", "check_out": "2026-08-02"})
+    created = await client.put(
+        "/api/v1/bookings/A-REF",
+        json={"guest": {"first_name": "Zed"}, "check_in": "2026-08-01", "check_out": "2026-08-02"},
+    )
     assert created.status_code == 201 and created.json()["id"] != str(booking.booking.id)
     # lists and searches of B never show A's rows
     assert (await client.get("/api/v1/conversations")).json()["items"] == []

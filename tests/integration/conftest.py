@@ -23,8 +23,13 @@ async def arq_pool(settings) -> AsyncIterator[ArqRedis]:
 @pytest.fixture
 async def worker_ctx(settings, container, arq_pool) -> AsyncIterator[dict[str, Any]]:
     """A worker's context as arq builds it, sharing the test clock; the relay is driven by hand."""
-    ctx: dict[str, Any] = {"redis": arq_pool, "settings": settings, "clock": container.clock,
-                           "policy": RetryPolicy(max_attempts=3, base_seconds=0.01), "run_relay": False}
+    ctx: dict[str, Any] = {
+        "redis": arq_pool,
+        "settings": settings,
+        "clock": container.clock,
+        "policy": RetryPolicy(max_attempts=3, base_seconds=0.01),
+        "run_relay": False,
+    }
     await startup(ctx)
     try:
         yield ctx
@@ -35,7 +40,9 @@ async def worker_ctx(settings, container, arq_pool) -> AsyncIterator[dict[str, A
 async def run_worker_burst(settings, ctx: dict[str, Any]) -> Worker:
     """Runs every queued job once, in this process, like a real arq worker would."""
     options = worker_settings(settings)
-    options.update(on_startup=None, on_shutdown=None, ctx=ctx, burst=True, poll_delay=0, handle_signals=False, cron_jobs=[])
+    options.update(
+        on_startup=None, on_shutdown=None, ctx=ctx, burst=True, poll_delay=0, handle_signals=False, cron_jobs=[]
+    )
     worker = Worker(**options)
     try:
         await worker.main()

@@ -22,8 +22,9 @@ async def _diff(url: str) -> list:
     engine = create_async_engine(to_async_url(url))
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), metadata))
+            return await conn.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), metadata)
+            )
     finally:
         await engine.dispose()
 

@@ -25,8 +25,11 @@ from workers.relay import relay_once
 
 GRAPH = "https://graph.test/v21.0/106540352242922/messages"
 TWILIO = f"https://twilio.test/2010-04-01/Accounts/AC{'1' * 32}/Messages.json"
-WA_OK = {"messaging_product": "whatsapp", "contacts": [{"input": "33612345678", "wa_id": "33612345678"}],
-         "messages": [{"id": "wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI5QTNDQUVCRDM3RjlCMEU2AA=="}]}
+WA_OK = {
+    "messaging_product": "whatsapp",
+    "contacts": [{"input": "33612345678", "wa_id": "33612345678"}],
+    "messages": [{"id": "wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI5QTNDQUVCRDM3RjlCMEU2AA=="}],
+}
 
 
 async def _staff_reply(client, container, channel="whatsapp", body="Parking is free, see you soon!"):
@@ -46,10 +49,17 @@ async def _message(container, message_id):
         return (await session.execute(select(messages).where(messages.c.id == message_id))).mappings().one()
 
 
-async def test_a_reply_travels_the_whole_pipeline_to_the_whatsapp_cloud_api(client, container, settings, worker_ctx, arq_pool):
+async def test_a_reply_travels_the_whole_pipeline_to_the_whatsapp_cloud_api(
+    client, container, settings, worker_ctx, arq_pool
+):
     prop, message_id = await _staff_reply(client, container)
     async with container.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None))) == 1
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None))
+            )
+            == 1
+        )
 
     assert await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock) == 1
     assert await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock) == 0  # relayed once only
@@ -62,9 +72,13 @@ async def test_a_reply_travels_the_whole_pipeline_to_the_whatsapp_cloud_api(clie
     sent = route.calls.last.request
     assert sent.headers["authorization"].startswith("Bearer EAAG-test-token-")
     assert json.loads(sent.content) == {
-        "messaging_product": "whatsapp", "recipient_type": "individual", "to": "33612345678", "type": "text",
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "33612345678",
+        "type": "text",
         "text": {"preview_url": False, "body": "Parking is free, see you soon!"},
-        "biz_opaque_callback_data": str(message_id)}
+        "biz_opaque_callback_data": str(message_id),
+    }
     row = await _message(container, message_id)
     assert row["status"] == "sent" and row["provider_message_id"] == WA_OK["messages"][0]["id"] and row["attempts"] == 1
 
@@ -79,18 +93,35 @@ async def test_sms_goes_out_form_encoded_with_basic_auth_and_status_callback(cli
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
     assert request.headers["authorization"] == "Basic " + base64.b64encode(f"AC{'1' * 32}:12345".encode()).decode()
     form = dict(httpx.QueryParams(request.content.decode()))
-    assert form == {"To": "+33612345678", "From": "+15017122661", "Body": "Bonjour, votre chambre est prête ✓",
-                    "StatusCallback": "http://testserver/webhooks/twilio/status"}
+    assert form == {
+        "To": "+33612345678",
+        "From": "+15017122661",
+        "Body": "Bonjour, votre chambre est prête ✓",
+        "StatusCallback": "http://testserver/webhooks/twilio/status",
+    }
     assert (await _message(container, message_id))["provider_message_id"] == "SM29f4f980778e4621b72df75ac82f5000"
 
 
 async def test_429_with_retry_after_is_retried_later_and_then_sent(client, container, worker_ctx, arq_pool):
     prop, message_id = await _staff_reply(client, container)
     with respx.mock as provider:
-        route = provider.post(GRAPH).mock(side_effect=[
-            httpx.Response(429, headers={"Retry-After": "30"}, json={"error": {
-                "message": "(#130429) Rate limit hit", "type": "OAuthException", "code": 130429, "fbtrace_id": "x"}}),
-            httpx.Response(200, json=WA_OK)])
+        route = provider.post(GRAPH).mock(
+            side_effect=[
+                httpx.Response(
+                    429,
+                    headers={"Retry-After": "30"},
+                    json={
+                        "error": {
+                            "message": "(#130429) Rate limit hit",
+                            "type": "OAuthException",
+                            "code": 130429,
+                            "fbtrace_id": "x",
+                        }
+                    },
+                ),
+                httpx.Response(200, json=WA_OK),
+            ]
+        )
         assert await deliver_message(worker_ctx, str(prop.id), str(message_id)) == "queued"
         row = await _message(container, message_id)
         assert row["status"] == "queued" and row["error_code"] == "whatsapp_130429"
@@ -107,9 +138,18 @@ async def test_429_with_retry_after_is_retried_later_and_then_sent(client, conta
 
 async def test_a_policy_error_fails_at_once_with_the_human_reason(client, container, worker_ctx):
     prop, message_id = await _staff_reply(client, container)
-    envelope = {"error": {"message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047,
-                          "error_data": {"messaging_product": "whatsapp", "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."},
-                          "fbtrace_id": "A1"}}
+    envelope = {
+        "error": {
+            "message": "(#131047) Re-engagement message",
+            "type": "OAuthException",
+            "code": 131047,
+            "error_data": {
+                "messaging_product": "whatsapp",
+                "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+            },
+            "fbtrace_id": "A1",
+        }
+    }
     with respx.mock as provider:
         route = provider.post(GRAPH).respond(400, json=envelope)
         assert await deliver_message(worker_ctx, str(prop.id), str(message_id)) == "failed"
@@ -140,6 +180,11 @@ async def test_redis_down_leaves_outbox_rows_waiting_and_nothing_is_lost(client,
     finally:
         await dead.aclose()
     async with container.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None))) == 1
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(outbox_events).where(outbox_events.c.relayed_at.is_(None))
+            )
+            == 1
+        )
     assert await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock) == 1
     assert [j.job_id for j in await arq_pool.queued_jobs()] == [deliver_job_id(message_id, 0)]

@@ -28,12 +28,16 @@ class HangingProvider:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0)
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0
+        )
         self.requests.append(head + await reader.readexactly(length))
         if len(self.requests) == 1:
             await asyncio.sleep(3600)  # the worker dies while waiting for this answer
         body = b'{"messages":[{"id":"wamid.SECOND"}]}'
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
         await writer.drain()
         writer.close()
 
@@ -47,10 +51,17 @@ class HangingProvider:
 
 
 def _worker(settings, log: Path, **extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "GMC_ENCRYPTION_KEY": settings.encryption_key, "OUTBOX_POLL_SECONDS": "0.05", **extra}
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "GMC_ENCRYPTION_KEY": settings.encryption_key,
+        "OUTBOX_POLL_SECONDS": "0.05",
+        **extra,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "workers"], cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
 
 
 async def _status(container, message_id: uuid.UUID) -> dict:
@@ -81,6 +92,7 @@ async def test_sigkill_mid_send_then_restart_sends_nothing_twice(client, contain
     first = _worker(settings, log)
     second = None
     try:
+
         async def provider_called() -> bool:
             return len(provider.requests) == 1
 

@@ -22,8 +22,12 @@ ALL = frozenset(Channel)
 
 
 def _conversation(**inbound: datetime) -> Conversation:
-    return Conversation(property_id=PID, guest_id=uuid.uuid4(), last_activity_at=NOW,
-                        last_inbound_at={k: v.isoformat() for k, v in inbound.items()})
+    return Conversation(
+        property_id=PID,
+        guest_id=uuid.uuid4(),
+        last_activity_at=NOW,
+        last_inbound_at={k: v.isoformat() for k, v in inbound.items()},
+    )
 
 
 def _guest(phone: str | None = "+33612345678", email: str | None = "g@example.com") -> Guest:
@@ -32,7 +36,9 @@ def _guest(phone: str | None = "+33612345678", email: str | None = "g@example.co
 
 class TestWhatsAppWindow:
     def test_open_until_24_hours_after_the_last_inbound_message(self):
-        state = reply_state(Channel.WHATSAPP, _conversation(whatsapp=NOW - timedelta(hours=23, minutes=59)), _guest(), ALL, NOW)
+        state = reply_state(
+            Channel.WHATSAPP, _conversation(whatsapp=NOW - timedelta(hours=23, minutes=59)), _guest(), ALL, NOW
+        )
         assert state.open
         assert state.open_until == NOW + timedelta(minutes=1)
 
@@ -66,7 +72,9 @@ class TestReplyStates:
     def test_email_is_not_for_free_form_unless_the_setting_allows_it(self):
         assert reply_state(Channel.EMAIL, _conversation(), _guest(), ALL, NOW).code == "email_free_form_disabled"
         assert reply_state(Channel.EMAIL, _conversation(), _guest(), ALL, NOW, free_form_email_allowed=True).open
-        no_mail = reply_state(Channel.EMAIL, _conversation(), _guest(email=None), ALL, NOW, free_form_email_allowed=True)
+        no_mail = reply_state(
+            Channel.EMAIL, _conversation(), _guest(email=None), ALL, NOW, free_form_email_allowed=True
+        )
         assert no_mail.code == "guest_has_no_email"
 
     def test_every_channel_has_a_state(self):
@@ -74,18 +82,21 @@ class TestReplyStates:
 
 
 class TestStatusOrdering:
-    @pytest.mark.parametrize(("current", "proposed", "moves"), [
-        (MessageStatus.QUEUED, MessageStatus.SENT, True),
-        (MessageStatus.SENT, MessageStatus.DELIVERED, True),
-        (MessageStatus.SENT, MessageStatus.READ, True),  # read may come without delivered
-        (MessageStatus.READ, MessageStatus.DELIVERED, False),  # a late delivered never moves back
-        (MessageStatus.DELIVERED, MessageStatus.SENT, False),
-        (MessageStatus.SENT, MessageStatus.SENT, False),  # a redelivered callback is a no-op
-        (MessageStatus.SENT, MessageStatus.FAILED, True),  # asynchronous failure, e.g. 131047
-        (MessageStatus.READ, MessageStatus.FAILED, False),
-        (MessageStatus.FAILED, MessageStatus.DELIVERED, False),
-        (MessageStatus.RECEIVED, MessageStatus.READ, False),
-    ])
+    @pytest.mark.parametrize(
+        ("current", "proposed", "moves"),
+        [
+            (MessageStatus.QUEUED, MessageStatus.SENT, True),
+            (MessageStatus.SENT, MessageStatus.DELIVERED, True),
+            (MessageStatus.SENT, MessageStatus.READ, True),  # read may come without delivered
+            (MessageStatus.READ, MessageStatus.DELIVERED, False),  # a late delivered never moves back
+            (MessageStatus.DELIVERED, MessageStatus.SENT, False),
+            (MessageStatus.SENT, MessageStatus.SENT, False),  # a redelivered callback is a no-op
+            (MessageStatus.SENT, MessageStatus.FAILED, True),  # asynchronous failure, e.g. 131047
+            (MessageStatus.READ, MessageStatus.FAILED, False),
+            (MessageStatus.FAILED, MessageStatus.DELIVERED, False),
+            (MessageStatus.RECEIVED, MessageStatus.READ, False),
+        ],
+    )
     def test_advance(self, current, proposed, moves):
         assert advance(current, proposed) is moves
 
@@ -95,13 +106,16 @@ class TestStatusOrdering:
 
 
 class TestContacts:
-    @pytest.mark.parametrize(("raw", "region", "e164"), [
-        ("06 12 34 56 78", "FR", "+33612345678"),
-        ("+33 6 12 34 56 78", "US", "+33612345678"),
-        ("0033612345678", None, "+33612345678"),
-        ("(415) 555-2671", "US", "+14155552671"),
-        ("07911 123456", "GB", "+447911123456"),
-    ])
+    @pytest.mark.parametrize(
+        ("raw", "region", "e164"),
+        [
+            ("06 12 34 56 78", "FR", "+33612345678"),
+            ("+33 6 12 34 56 78", "US", "+33612345678"),
+            ("0033612345678", None, "+33612345678"),
+            ("(415) 555-2671", "US", "+14155552671"),
+            ("07911 123456", "GB", "+447911123456"),
+        ],
+    )
     def test_phones_become_e164_in_the_property_country(self, raw, region, e164):
         assert normalize_phone(raw, region) == e164
 
@@ -121,8 +135,14 @@ class TestContacts:
 
 
 def _booking(start: date, nights: int = 2, status: str = "confirmed") -> Booking:
-    return Booking(property_id=PID, guest_id=uuid.uuid4(), external_ref=str(uuid.uuid4()), check_in=start,
-                   check_out=start + timedelta(days=nights), status=status)
+    return Booking(
+        property_id=PID,
+        guest_id=uuid.uuid4(),
+        external_ref=str(uuid.uuid4()),
+        check_in=start,
+        check_out=start + timedelta(days=nights),
+        status=status,
+    )
 
 
 class TestBookingLink:

@@ -38,9 +38,16 @@ def prop(uow: FakeUnitOfWork) -> Property:
     return p
 
 
-def _cmd(ref: str = "R1", phone: str | None = "06 12 34 56 78", email: str | None = "ann@example.com", **kw) -> BookingUpsert:
-    return BookingUpsert(external_ref=ref, guest=GuestDetails("Ann", "Lee", phone, email, "en"),
-                         check_in=date(2026, 7, 1), check_out=date(2026, 7, 4), **kw)
+def _cmd(
+    ref: str = "R1", phone: str | None = "06 12 34 56 78", email: str | None = "ann@example.com", **kw
+) -> BookingUpsert:
+    return BookingUpsert(
+        external_ref=ref,
+        guest=GuestDetails("Ann", "Lee", phone, email, "en"),
+        check_in=date(2026, 7, 1),
+        check_out=date(2026, 7, 4),
+        **kw,
+    )
 
 
 class TestUpsertBooking:
@@ -77,25 +84,36 @@ class TestUpsertBooking:
         assert not uow.bookings.items and not uow.guests.items
 
     async def test_check_out_must_follow_check_in(self, uow, prop):
-        bad = BookingUpsert(external_ref="R1", guest=GuestDetails("Ann"), check_in=date(2026, 7, 4), check_out=date(2026, 7, 4))
+        bad = BookingUpsert(
+            external_ref="R1", guest=GuestDetails("Ann"), check_in=date(2026, 7, 4), check_out=date(2026, 7, 4)
+        )
         with pytest.raises(InvalidInput) as err:
             await upsert_booking(uow, prop.id, bad, NOW)
         assert err.value.problems[0].field == "check_out"
 
     async def test_a_changed_booking_relinks_the_conversation(self, uow, prop):
         await upsert_booking(uow, prop.id, _cmd("R1"), NOW)
-        inbound = await record_inbound(uow, prop.id, InboundMessage(Channel.WHATSAPP, "w1", NOW, "hi", phone="+33612345678"))
+        inbound = await record_inbound(
+            uow, prop.id, InboundMessage(Channel.WHATSAPP, "w1", NOW, "hi", phone="+33612345678")
+        )
         first_booking = inbound.conversation.booking_id
-        sooner = BookingUpsert(external_ref="R0", guest=GuestDetails("Ann", "Lee", "+33612345678"),
-                               check_in=date(2026, 6, 20), check_out=date(2026, 6, 22))
+        sooner = BookingUpsert(
+            external_ref="R0",
+            guest=GuestDetails("Ann", "Lee", "+33612345678"),
+            check_in=date(2026, 6, 20),
+            check_out=date(2026, 6, 22),
+        )
         result = await upsert_booking(uow, prop.id, sooner, NOW)
         assert inbound.conversation.booking_id == result.booking.id != first_booking
 
 
 class TestInbound:
     async def test_unknown_number_creates_a_guest_from_the_profile_and_an_unlinked_conversation(self, uow, prop):
-        result = await record_inbound(uow, prop.id, InboundMessage(Channel.WHATSAPP, "w1", NOW, "Bonjour",
-                                                                   phone="+33700000001", profile_name="Sheena Nelson"))
+        result = await record_inbound(
+            uow,
+            prop.id,
+            InboundMessage(Channel.WHATSAPP, "w1", NOW, "Bonjour", phone="+33700000001", profile_name="Sheena Nelson"),
+        )
         assert (result.guest.first_name, result.guest.last_name) == ("Sheena", "Nelson")
         assert result.conversation.booking_id is None
         assert result.conversation.last_inbound_at["whatsapp"] == NOW.isoformat()
@@ -117,8 +135,11 @@ class TestInbound:
 
 
 async def _conversation_with_whatsapp(uow, prop, at=NOW):
-    return (await record_inbound(uow, prop.id, InboundMessage(Channel.WHATSAPP, f"w{uuid.uuid4()}", at, "hi",
-                                                              phone="+33612345678"))).conversation
+    return (
+        await record_inbound(
+            uow, prop.id, InboundMessage(Channel.WHATSAPP, f"w{uuid.uuid4()}", at, "hi", phone="+33612345678")
+        )
+    ).conversation
 
 
 class TestSendFreeForm:
@@ -204,7 +225,9 @@ class TestDelivery:
         early = await deliver(lambda: uow, FakeGateway(sender), prop.id, message.id, FixedClock(NOW), RetryPolicy())
         assert early.retry_in_seconds and len(sender.requests) == 1
         later = FixedClock(message.next_attempt_at)
-        assert (await deliver(lambda: uow, FakeGateway(sender), prop.id, message.id, later, RetryPolicy())).status == "sent"
+        assert (
+            await deliver(lambda: uow, FakeGateway(sender), prop.id, message.id, later, RetryPolicy())
+        ).status == "sent"
 
     async def test_policy_errors_fail_at_once_with_a_human_reason(self, uow, prop):
         message = await self._queued(uow, prop)
