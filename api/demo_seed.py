@@ -191,6 +191,7 @@ async def _connect_sandbox_channels(container: Container, property_id: Any) -> N
                     property_id=property_id,
                     channel=row["channel"],
                     status="connected",
+                    external_id=row["settings"].get("phone_number_id") or row["settings"].get("from_number"),
                     settings=row["settings"],
                     secrets=container.secret_box.seal(row["secrets"]),
                     updated_at=container.clock.now(),

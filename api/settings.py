@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_block_seconds: int = 300
 
+    # The deployment's own Meta app (properties may also bring theirs, stored on their connection).
+    meta_app_secret: str | None = None
+    meta_verify_token: str | None = None
+    # Webhook bodies above this are refused with 413 before they are parsed.
+    max_webhook_bytes: int = 1_000_000
+
     # Sandbox providers and demo data: on for the embedded default, never in production.
     sandbox: bool = True
     demo_seed: bool = True

@@ -155,6 +155,7 @@ class Message:
     cost_currency: str | None = None
     pricing_category: str | None = None
     rule_name: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
     status_changed_at: datetime | None = None
     id: uuid.UUID = field(default_factory=new_id)
 
@@ -167,7 +168,7 @@ class Message:
 class OutboxEvent:
     """Written in the same transaction as what it announces; a relay hands it to the queue."""
 
-    property_id: uuid.UUID
+    property_id: uuid.UUID | None
     topic: str
     payload: dict[str, Any]
     created_at: datetime

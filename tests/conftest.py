@@ -90,6 +90,8 @@ def settings(servers: TestServers, tmp_path: Path) -> Settings:
         sandbox=True,
         demo_seed=False,
         public_base_url="http://testserver",
+        meta_app_secret="test-meta-app-secret",
+        meta_verify_token="test-verify-token",
         frontend_dist=ROOT / "frontend" / "dist",
     )
 

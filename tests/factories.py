@@ -80,11 +80,17 @@ async def connect_channel(
             {"access_token": "EAAG-test-token-" + secrets.token_hex(4), "app_secret": "app_secret"},
         ),
         Channel.SMS: (
-            {"account_sid": "AC" + "1" * 32, "from_number": "+15017122661", "api_base_url": "https://twilio.test"},
+            # one Twilio account may serve several properties, each with its own sender number
+            {
+                "account_sid": "AC" + "1" * 32,
+                "from_number": f"+1501712{secrets.randbelow(10_000):04d}",
+                "api_base_url": "https://twilio.test",
+            },
             {"auth_token": "12345"},
         ),
     }
     base_settings, base_secrets = defaults.get(channel, ({}, {}))
+    merged = {**base_settings, **(settings or {})}
     async with container.sessions() as session:
         await session.execute(
             insert(channel_connections).values(
@@ -92,7 +98,10 @@ async def connect_channel(
                 property_id=prop.id,
                 channel=channel.value,
                 status=status,
-                settings={**base_settings, **(settings or {})},
+                external_id=merged.get("phone_number_id")
+                or merged.get("from_number")
+                or merged.get("messaging_service_sid"),
+                settings=merged,
                 secrets=container.secret_box.seal({**base_secrets, **(secrets_ or {})}),
                 updated_at=container.clock.now(),
             )

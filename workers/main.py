@@ -12,15 +12,16 @@ from datetime import timedelta
 from typing import Any, TypedDict
 
 import httpx
-from arq import cron
+from arq import Retry, cron, func
 from arq.connections import ArqRedis, RedisSettings
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
-from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
+from adapters.queue.arq_job_queue import DELIVER_JOB, WEBHOOK_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
@@ -28,6 +29,7 @@ from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
 from workers.relay import relay_forever
 from workers.sweep import requeue_stuck
+from workers.webhooks import process_event
 
 log = logging.getLogger("workers")
 
@@ -90,6 +92,14 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
     return str(outcome.status)
 
 
+async def process_webhook(ctx: dict[str, Any], event_id: int) -> dict[str, int] | None:
+    try:
+        return await process_event(lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), event_id, ctx["clock"])
+    except IntegrityError as exc:
+        # two events raced to create the same guest or message; the loser runs again and finds it
+        raise Retry(defer=0.2) from exc
+
+
 async def sweep(ctx: dict[str, Any]) -> int:
     stuck = timedelta(seconds=ctx["settings"].stuck_sending_seconds)
     return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
@@ -97,7 +107,7 @@ async def sweep(ctx: dict[str, Any]) -> int:
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
-        "functions": [deliver_message],
+        "functions": [deliver_message, func(process_webhook, max_tries=10)],
         "cron_jobs": [cron(sweep, second={0, 30}, run_at_startup=True, unique=True)],
         "on_startup": startup,
         "on_shutdown": shutdown,

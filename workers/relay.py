@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db.tables import outbox_events
+from adapters.db.webhook_store import PROCESS_TOPIC
 from adapters.queue.arq_job_queue import ArqJobQueue
 from domain.clock import Clock
 from domain.services.messaging import SEND_TOPIC
@@ -39,6 +40,8 @@ async def relay_once(
         for row in rows:
             if row.topic == SEND_TOPIC:
                 await queue.enqueue_delivery(row.payload["property_id"], row.payload["message_id"], attempt=0)
+            elif row.topic == PROCESS_TOPIC:
+                await queue.enqueue_webhook(int(row.payload["event_id"]))
             else:
                 log.warning("outbox topic without a handler", extra={"topic": row.topic})
         await session.execute(

@@ -207,6 +207,8 @@ messages = Table(
     Column("cost_currency", String(3)),
     Column("pricing_category", String(32)),
     Column("rule_name", String(200)),
+    # channel details: media id and type, the message replied to, reaction target, original type
+    Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("created_at", TS, nullable=False),
     Column("status_changed_at", TS),
     # a provider's message id is the idempotency key of its webhooks
@@ -230,7 +232,8 @@ outbox_events = Table(
     "outbox_events",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),
-    _property_fk(),
+    # null for events that belong to no property yet (a webhook before it is routed)
+    Column("property_id", UUID(as_uuid=True), ForeignKey("properties.id", ondelete="CASCADE")),
     Column("topic", String(64), nullable=False),
     Column("payload", JSONB, nullable=False),
     Column("created_at", TS, nullable=False),
@@ -245,11 +248,22 @@ channel_connections = Table(
     _property_fk(),
     Column("channel", String(16), nullable=False),
     Column("status", String(32), nullable=False),
+    # the provider's id for this connection, used to route webhooks to their property: the WhatsApp
+    # phone-number id, or the Twilio sender number / Messaging Service SID (one Twilio account may
+    # serve several properties)
+    Column("external_id", String(64)),
     Column("settings", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("secrets", LargeBinary),  # Fernet token of a JSON object; never leaves the process in clear
     Column("last_error", Text),
     Column("updated_at", TS, nullable=False),
     UniqueConstraint("property_id", "channel"),
+    Index(
+        "uq_channel_connections_channel_external_id",
+        "channel",
+        "external_id",
+        unique=True,
+        postgresql_where=text("external_id IS NOT NULL"),
+    ),
 )
 
 webhook_events = Table(

@@ -7,6 +7,7 @@ import uuid
 from arq.connections import ArqRedis
 
 DELIVER_JOB = "deliver_message"
+WEBHOOK_JOB = "process_webhook"
 
 
 def deliver_job_id(message_id: uuid.UUID | str, attempt: int) -> str:
@@ -27,3 +28,6 @@ class ArqJobQueue:
             _job_id=deliver_job_id(message_id, attempt),
             _defer_by=defer_seconds,
         )
+
+    async def enqueue_webhook(self, event_id: int) -> None:
+        await self._pool.enqueue_job(WEBHOOK_JOB, event_id, _job_id=f"webhook:{event_id}")

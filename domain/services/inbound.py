@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from domain.booking_link import pick_booking
 from domain.channels import AuthorType, Channel, Direction, MessageKind
@@ -25,6 +26,7 @@ class InboundMessage:
     phone: str | None = None  # E.164
     email: str | None = None
     profile_name: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
         status=MessageStatus.RECEIVED,
         author_type=AuthorType.GUEST,
         provider_message_id=inbound.provider_message_id,
+        details=dict(inbound.details),
         created_at=inbound.received_at,
     )
     uow.messages.add(message)

@@ -38,7 +38,8 @@ async def test_events_from_one_api_process_reach_sse_clients_of_another(settings
     try:
         async with (
             serve(create_app(settings, container=container)) as url_one,
-            serve(create_app(settings, container=second)) as url_two,StaffClient(base_url=url_one) as writer,
+            serve(create_app(settings, container=second)) as url_two,
+            StaffClient(base_url=url_one) as writer,
             StaffClient(base_url=url_two) as listener,
             StaffClient(base_url=url_two) as outsider,
         ):

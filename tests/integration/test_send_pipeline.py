@@ -36,7 +36,7 @@ async def _staff_reply(client, container, channel="whatsapp", body="Parking is f
     prop = await make_property(container)
     await make_user(container, prop, email="s@hotel.test")
     await connect_channel(container, prop, Channel.WHATSAPP)
-    await connect_channel(container, prop, Channel.SMS)
+    await connect_channel(container, prop, Channel.SMS, settings={"from_number": "+15017122661"})
     await client.login("s@hotel.test", "correct horse")
     cid = (await guest_writes(container, prop, "+33612345678", "Is there parking?")).conversation.id
     response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": channel, "body": body})

@@ -9,6 +9,13 @@ export function LanguageSwitcher() {
     <div className="field-inline">
       <label htmlFor={id} className="field-inline__label">
         {t('language.label')}
+        {/* Whoever switched by mistake can still find the way back. */}
+        {!i18n.language.startsWith('en') && (
+          <span lang="en" className="visually-hidden">
+            {' '}
+            (Language)
+          </span>
+        )}
       </label>
       <select
         id={id}

@@ -17,7 +17,6 @@ export const en = {
     email: 'Email',
     password: 'Password',
     signIn: 'Sign in',
-    signingIn: 'Signing in…',
     logout: 'Log out',
     property: 'Property',
     signedInAs: 'Signed in as {{name}}',
@@ -65,7 +64,6 @@ export const en = {
     noMessages: 'No messages yet',
     stay: 'Stay',
     assignee: 'Assigned to {{name}}',
-    channels: 'Channels',
   },
   window: {
     label: 'WhatsApp window: {{state}}',
@@ -105,7 +103,7 @@ export const en = {
     },
   },
   thread: {
-    label: 'Message history',
+    label: 'Conversation history',
     loadingOlder: 'Loading older messages…',
     start: 'Start of the conversation',
     empty: 'No messages yet.',
@@ -143,7 +141,6 @@ export const en = {
     placeholder: 'Write a reply…',
     notePlaceholder: 'Write an internal note…',
     send: 'Send',
-    sending: 'Sending…',
     shortcut: 'Ctrl/⌘+Enter to send',
     noOpenChannel: 'No channel is open for a reply right now.',
   },

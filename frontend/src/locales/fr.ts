@@ -17,7 +17,6 @@ export const fr: Messages = {
     email: 'E-mail',
     password: 'Mot de passe',
     signIn: 'Se connecter',
-    signingIn: 'Connexion…',
     logout: 'Se déconnecter',
     property: 'Établissement',
     signedInAs: 'Connecté en tant que {{name}}',
@@ -65,7 +64,6 @@ export const fr: Messages = {
     noMessages: 'Aucun message',
     stay: 'Séjour',
     assignee: 'Attribuée à {{name}}',
-    channels: 'Canaux',
   },
   window: {
     label: 'Fenêtre WhatsApp : {{state}}',
@@ -105,7 +103,7 @@ export const fr: Messages = {
     },
   },
   thread: {
-    label: 'Historique des messages',
+    label: 'Historique de la conversation',
     loadingOlder: 'Chargement des messages précédents…',
     start: 'Début de la conversation',
     empty: 'Aucun message pour l’instant.',
@@ -143,7 +141,6 @@ export const fr: Messages = {
     placeholder: 'Écrire une réponse…',
     notePlaceholder: 'Écrire une note interne…',
     send: 'Envoyer',
-    sending: 'Envoi…',
     shortcut: 'Ctrl/⌘+Entrée pour envoyer',
     noOpenChannel: 'Aucun canal n’est ouvert pour répondre pour l’instant.',
   },

@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
@@ -46,7 +47,11 @@ export function AppLayout() {
         </span>
         <LogoutButton />
       </header>
-      <Outlet />
+      {/* Keyed by property: switching starts every page afresh (no drafts,
+          scroll positions or query observers carried across properties). */}
+      <Fragment key={me.data.property.id}>
+        <Outlet />
+      </Fragment>
     </div>
   );
 }

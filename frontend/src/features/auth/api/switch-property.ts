@@ -12,7 +12,9 @@ export function useSwitchProperty() {
   return useMutation({
     mutationFn: switchProperty,
     onSuccess: (me) => {
-      // Every other cached answer belongs to the previous property.
+      // Every other cached answer belongs to the previous property. The app
+      // layout keys its pages by property id, so they remount with fresh
+      // observers instead of holding on to the removed queries.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
       queryClient.setQueryData(meQueryKey, me);
     },

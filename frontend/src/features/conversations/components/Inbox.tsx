@@ -33,6 +33,7 @@ export function InboxLayout() {
 
   return (
     <div className={`inbox${selectedId ? ' inbox--has-selection' : ''}`}>
+      <h1 className="visually-hidden">{t('inbox.title')}</h1>
       <nav className="inbox__list" aria-label={t('inbox.conversations')}>
         <ConversationFilters />
         <ConversationList filters={filters} selectedId={selectedId} search={search} />

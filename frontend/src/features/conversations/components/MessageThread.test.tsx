@@ -52,7 +52,7 @@ describe('MessageThread', () => {
     });
     renderWithProviders(<MessageThread conversationId="c1" />);
 
-    const log = await screen.findByRole('log', { name: 'Message history' });
+    const log = await screen.findByRole('log', { name: 'Conversation history' });
     const days = within(log).getAllByRole('heading').map((heading) => heading.textContent);
     expect(days).toHaveLength(2);
     expect(days[1]).toBe('Today');

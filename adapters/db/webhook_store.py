@@ -1,0 +1,86 @@
+"""Raw provider callbacks: stored once (deduplicated) with an outbox row, processed later by a worker."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.db.tables import channel_connections, outbox_events, webhook_events
+
+PROCESS_TOPIC = "webhook.process"
+KEPT_HEADERS = ("content-type", "user-agent", "x-hub-signature-256", "x-twilio-signature", "i-twilio-idempotency-token")
+
+
+def dedupe_key(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def kept_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers if k.lower() in KEPT_HEADERS}
+
+
+async def connections_by_external_id(
+    session: AsyncSession, channel: str, external_ids: Iterable[str]
+) -> list[dict[str, Any]]:
+    ids = [i for i in set(external_ids) if i]
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(channel_connections).where(
+            channel_connections.c.channel == channel, channel_connections.c.external_id.in_(ids)
+        )
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+async def store_event(
+    sessions: async_sessionmaker[AsyncSession],
+    provider: str,
+    body: bytes,
+    headers: dict[str, str],
+    property_id: uuid.UUID | None,
+    now: datetime,
+    key: str | None = None,
+) -> int | None:
+    """The event's id, or None when the same event was already stored (a redelivery)."""
+    async with sessions() as session:
+        event_id = await session.scalar(
+            pg_insert(webhook_events)
+            .values(
+                provider=provider,
+                dedupe_key=key or dedupe_key(body),
+                property_id=property_id,
+                body=body,
+                headers=headers,
+                received_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["provider", "dedupe_key"])
+            .returning(webhook_events.c.id)
+        )
+        if event_id is None:
+            return None
+        await session.execute(
+            insert(outbox_events).values(
+                property_id=property_id, topic=PROCESS_TOPIC, payload={"event_id": event_id}, created_at=now
+            )
+        )
+        await session.commit()
+        return int(event_id)
+
+
+async def load_event(session: AsyncSession, event_id: int) -> dict[str, Any] | None:
+    row = (await session.execute(select(webhook_events).where(webhook_events.c.id == event_id))).mappings().first()
+    return dict(row) if row else None
+
+
+async def mark_processed(session: AsyncSession, event_id: int, now: datetime, error: str | None = None) -> None:
+    await session.execute(
+        update(webhook_events).where(webhook_events.c.id == event_id).values(processed_at=now, error=error)
+    )

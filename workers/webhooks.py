@@ -1,0 +1,59 @@
+"""Processing stored provider callbacks: route each change to its property, then apply it once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from adapters.db import webhook_store
+from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.whatsapp.webhook_parser import parse
+from domain.clock import Clock
+from domain.services.inbound import record_inbound
+from domain.services.status_updates import apply_status
+
+log = logging.getLogger("workers.webhooks")
+
+
+async def _route(uow: SqlaUnitOfWork, phone_number_id: str | None) -> uuid.UUID | None:
+    if not phone_number_id:
+        return None
+    found = await webhook_store.connections_by_external_id(uow.session, "whatsapp", [phone_number_id])
+    return found[0]["property_id"] if found else None
+
+
+async def process_whatsapp(uow: SqlaUnitOfWork, payload: dict[str, Any]) -> dict[str, int]:
+    counts = {"inbound": 0, "statuses": 0, "unrouted": 0}
+    for change in parse(payload):
+        property_id = await _route(uow, change.phone_number_id)
+        if property_id is None:
+            counts["unrouted"] += len(change.inbound) + len(change.statuses)
+            continue
+        for inbound in change.inbound:
+            result = await record_inbound(uow, property_id, inbound)
+            counts["inbound"] += 0 if result.duplicate else 1
+        for status in change.statuses:
+            counts["statuses"] += int(await apply_status(uow, property_id, status))
+        for error in change.errors:
+            log.warning("whatsapp reported an error", extra={"code": error.get("code"), "title": error.get("title")})
+    return counts
+
+
+async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, clock: Clock) -> dict[str, int] | None:
+    """Idempotent: a processed event is skipped, and every step inside is itself idempotent."""
+    async with new_uow() as uow:
+        event = await webhook_store.load_event(uow.session, event_id)
+        if event is None or event["processed_at"] is not None:
+            return None
+        payload = json.loads(event["body"])
+        if event["provider"] == "whatsapp":
+            counts = await process_whatsapp(uow, payload)
+        else:
+            log.warning("no processor for provider", extra={"provider": event["provider"]})
+            counts = {}
+        await webhook_store.mark_processed(uow.session, event_id, clock.now())
+        await uow.commit()
+        return counts
