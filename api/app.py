@@ -80,6 +80,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
 def extra_routers(app: FastAPI, settings: Settings) -> None:
     """Routers that only some deployments serve (the sandbox providers and demo actions)."""
     if settings.sandbox:
-        from sandbox.app import sandbox_router
+        from sandbox.app import demo_actions_router, sandbox_router
 
-        app.include_router(sandbox_router(settings))
+        router = sandbox_router(settings)
+        app.state.sandbox = router.state  # type: ignore[attr-defined]
+        app.include_router(router)
+        app.include_router(demo_actions_router())

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from adapters.db.tables import channel_connections, users
 from api.container import Container
@@ -170,7 +170,6 @@ async def _connect_sandbox_channels(container: Container, property_id: Any) -> N
             },
             "secrets": {
                 "access_token": "sandbox-" + secrets.token_urlsafe(16),
-                "app_secret": secrets.token_urlsafe(16),
             },
         },
         {
@@ -197,4 +196,25 @@ async def _connect_sandbox_channels(container: Container, property_id: Any) -> N
                     updated_at=container.clock.now(),
                 )
             )
+        await session.commit()
+
+
+async def point_demo_at_this_sandbox(container: Container) -> None:
+    """The demo's connections talk to the sandbox of this run, whatever port it uses today."""
+    base = container.settings.base_url
+    async with container.sessions() as session:
+        rows = (
+            await session.execute(
+                select(channel_connections.c.id, channel_connections.c.channel, channel_connections.c.settings)
+            )
+        ).all()
+        for row in rows:
+            current = (row.settings or {}).get("api_base_url", "")
+            if "/sandbox/" in current:
+                wanted = f"{base}/sandbox/{'whatsapp' if row.channel == 'whatsapp' else 'twilio'}"
+                await session.execute(
+                    update(channel_connections)
+                    .where(channel_connections.c.id == row.id)
+                    .values(settings={**row.settings, "api_base_url": wanted})
+                )
         await session.commit()

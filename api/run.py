@@ -20,7 +20,7 @@ from adapters.crypto.fernet_secret_box import load_or_create_key
 from adapters.embedded.servers import EmbeddedServers, start_embedded
 from api.app import create_app
 from api.container import build_container
-from api.demo_seed import DEMO_EMAIL, seed_demo
+from api.demo_seed import DEMO_EMAIL, point_demo_at_this_sandbox, seed_demo
 from api.migrate import upgrade_to_head
 from api.observability import configure_logging
 from api.settings import Settings
@@ -39,6 +39,9 @@ def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
         updates["redis_url"] = embedded.redis_url
     if settings.encryption_key is None:
         updates["encryption_key"] = load_or_create_key(settings.data_dir)
+    if settings.sandbox and settings.meta_app_secret is None:
+        # the sandbox signs its WhatsApp callbacks with the deployment's app secret, as Meta would
+        updates["meta_app_secret"] = load_or_create_key(settings.data_dir, "meta-app-secret")
     return settings.model_copy(update=updates), embedded
 
 
@@ -62,6 +65,7 @@ async def _seed(settings: Settings) -> None:
     container = build_container(settings)
     try:
         password = await seed_demo(container)
+        await point_demo_at_this_sandbox(container)
     finally:
         await container.aclose()
     login_file = settings.data_dir / "demo-login.txt"

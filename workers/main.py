@@ -21,7 +21,7 @@ from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
-from adapters.queue.arq_job_queue import DELIVER_JOB, WEBHOOK_JOB, ArqJobQueue
+from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.settings import Settings
 from domain.clock import Clock, SystemClock

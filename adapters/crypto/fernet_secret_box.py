@@ -23,9 +23,9 @@ class FernetSecretBox:
         return dict(json.loads(self._fernet.decrypt(token)))
 
 
-def load_or_create_key(data_dir: Path) -> str:
-    """The embedded default keeps its key beside its data, readable only by its owner."""
-    path = data_dir / "encryption.key"
+def load_or_create_key(data_dir: Path, name: str = "encryption.key") -> str:
+    """The embedded default keeps its keys beside its data, readable only by their owner."""
+    path = data_dir / name
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,6 @@ from domain.model import (
     User,
 )
 
-
 E = TypeVar("E")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from arq.worker import Worker
@@ -40,26 +42,49 @@ class Product:
     email: str
     password: str
     container: Container
+    app: Any = None
 
 
-@pytest.fixture
-async def product(settings, container) -> AsyncIterator[Product]:  # `container` empties the tables first
+@asynccontextmanager
+async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Product]:
+    """API + SPA + sandbox on a real port, and a real arq worker (with its outbox relay) beside it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     live_settings = settings.model_copy(update={"public_base_url": url, "port": port, "sandbox": True})
-    live = build_container(live_settings, clock=SystemClock())
-    password = await seed_demo(live)
-    assert password
-    worker = Worker(**{**worker_settings(live_settings), "handle_signals": False, "poll_delay": 0.05})
+    live = build_container(live_settings, clock=clock)
+    password = await seed_demo(live) if demo else ""
+    worker = Worker(
+        **{
+            **worker_settings(live_settings),
+            "handle_signals": False,
+            "poll_delay": 0.05,
+            "ctx": {"settings": live_settings, "clock": clock},
+        }
+    )
     worker_task = asyncio.create_task(worker.main())
+    app = create_app(live_settings, container=live)
+    app.state.sandbox.callback_delays = (0.05, 0.05, 0.05)
     try:
-        async with serve(create_app(live_settings, container=live), port):
-            yield Product(url, DEMO_EMAIL, password, live)
+        async with serve(app, port):
+            yield Product(url, DEMO_EMAIL, password or "", live, app)
     finally:
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
         await worker.close()
         await live.aclose()
+
+
+@pytest.fixture
+async def product(settings, container) -> AsyncIterator[Product]:  # `container` empties the tables first
+    async with running_product(settings, SystemClock(), demo=True) as running:
+        yield running
+
+
+@pytest.fixture
+async def sandbox_product(settings, container, clock) -> AsyncIterator[Product]:
+    """An empty product on the test's controllable clock (the sandbox shares it for the 24-hour window)."""
+    async with running_product(settings, clock, demo=False) as running:
+        yield running
 
 
 @pytest.fixture

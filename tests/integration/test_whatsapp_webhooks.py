@@ -49,9 +49,14 @@ async def _property(container, **settings):
 
 
 async def test_handshake_echoes_the_challenge_only_for_the_right_token(client):
-    ok = await client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1158201444"})
+    ok = await client.get(
+        "/webhooks/whatsapp",
+        params={"hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1158201444"},
+    )
     assert ok.status_code == 200 and ok.text == "1158201444"
-    wrong = await client.get("/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
+    wrong = await client.get(
+        "/webhooks/whatsapp", params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}
+    )
     assert wrong.status_code == 403
 
 
@@ -83,17 +88,26 @@ async def test_unknown_phone_number_id_is_acknowledged_without_storing(client, c
     assert response.status_code == 200 and await count(container, webhook_events) == 0
 
 
-async def test_a_property_with_its_own_meta_app_verifies_with_its_own_secret(client, container, settings, worker_ctx, arq_pool):
+async def test_a_property_with_its_own_meta_app_verifies_with_its_own_secret(
+    client, container, settings, worker_ctx, arq_pool
+):
     prop = await make_property(container)
-    await connect_channel(container, prop, Channel.WHATSAPP, settings={"phone_number_id": "555"},
-                          secrets_={"app_secret": "hotel-own-secret"})
+    await connect_channel(
+        container,
+        prop,
+        Channel.WHATSAPP,
+        settings={"phone_number_id": "555"},
+        secrets_={"app_secret": "hotel-own-secret"},
+    )
     payload = wa.envelope(wa.text("wamid.own", "hello", phone_number_id="555"))
     assert (await post(client, payload, secret="hotel-own-secret")).status_code == 200
     await process(container, settings, worker_ctx, arq_pool)
     assert await count(container, messages, messages.c.property_id == prop.id) == 1
 
 
-async def test_guest_message_links_to_booking_and_replays_create_nothing_twice(client, container, settings, worker_ctx, arq_pool):
+async def test_guest_message_links_to_booking_and_replays_create_nothing_twice(
+    client, container, settings, worker_ctx, arq_pool
+):
     prop = await _property(container)
     booking = await make_booking(container, prop, ref="PMS-9", phone="+33612345678")
     payload = wa.envelope(wa.text("wamid.HBgL1", "Does it come in another color?"))
@@ -101,7 +115,9 @@ async def test_guest_message_links_to_booking_and_replays_create_nothing_twice(c
         assert (await post(client, payload)).status_code == 200
     await process(container, settings, worker_ctx, arq_pool)
     # the same message inside a different delivery (another batch) is still filed once
-    await post(client, wa.envelope(wa.text("wamid.HBgL1", "Does it come in another color?"), wa.text("wamid.HBgL2", "?")))
+    await post(
+        client, wa.envelope(wa.text("wamid.HBgL1", "Does it come in another color?"), wa.text("wamid.HBgL2", "?"))
+    )
     await process(container, settings, worker_ctx, arq_pool)
     assert await count(container, webhook_events) == 2
     assert await count(container, messages) == 2 and await count(container, guests) == 1
@@ -110,7 +126,9 @@ async def test_guest_message_links_to_booking_and_replays_create_nothing_twice(c
     assert conv["booking_id"] == booking.booking.id and conv["inbound_count"] == 2
 
 
-async def test_unknown_number_creates_a_guest_from_the_profile_not_linked(client, container, settings, worker_ctx, arq_pool):
+async def test_unknown_number_creates_a_guest_from_the_profile_not_linked(
+    client, container, settings, worker_ctx, arq_pool
+):
     await _property(container)
     await post(client, wa.envelope(wa.text("wamid.new", "Hello", wa_id="16505551234", name="Sheena Nelson")))
     await process(container, settings, worker_ctx, arq_pool)
@@ -136,7 +154,9 @@ async def _sent_message(client, container, settings, worker_ctx, arq_pool) -> tu
     sent = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "Hello!"})
     assert sent.status_code == 202, sent.text
     with respx.mock:
-        respx.post("https://graph.test/v21.0/106540352242922/messages").respond(200, json={"messages": [{"id": "wamid.OUT"}]})
+        respx.post("https://graph.test/v21.0/106540352242922/messages").respond(
+            200, json={"messages": [{"id": "wamid.OUT"}]}
+        )
         await process(container, settings, worker_ctx, arq_pool)
     return uuid.UUID(sent.json()["id"]), "wamid.OUT"
 
@@ -146,9 +166,14 @@ async def _message(container, message_id):
         return (await session.execute(select(messages).where(messages.c.id == message_id))).mappings().one()
 
 
-async def test_statuses_out_of_order_and_repeated_never_move_backwards(client, container, settings, worker_ctx, arq_pool):
+async def test_statuses_out_of_order_and_repeated_never_move_backwards(
+    client, container, settings, worker_ctx, arq_pool
+):
     message_id, wamid = await _sent_message(client, container, settings, worker_ctx, arq_pool)
-    events = [wa.status(wamid, s, timestamp=t) for s, t in (("read", 1749416500), ("delivered", 1749416450), ("sent", 1749416440))]
+    events = [
+        wa.status(wamid, s, timestamp=t)
+        for s, t in (("read", 1749416500), ("delivered", 1749416450), ("sent", 1749416440))
+    ]
     for _ in range(3):
         random.shuffle(events)
         for event in events:
@@ -157,7 +182,9 @@ async def test_statuses_out_of_order_and_repeated_never_move_backwards(client, c
     assert (await _message(container, message_id))["status"] == "read"
 
 
-async def test_async_failure_131047_marks_the_message_failed_with_the_reason(client, container, settings, worker_ctx, arq_pool):
+async def test_async_failure_131047_marks_the_message_failed_with_the_reason(
+    client, container, settings, worker_ctx, arq_pool
+):
     message_id, wamid = await _sent_message(client, container, settings, worker_ctx, arq_pool)
     await post(client, wa.envelope(wa.status(wamid, "failed", errors=wa.RE_ENGAGEMENT_ERROR)))
     await process(container, settings, worker_ctx, arq_pool)

@@ -32,7 +32,9 @@ def _one(msg):
 
 def test_every_inbound_type_becomes_a_message_and_none_is_dropped():
     assert _one({"id": "w1", "type": "text", "text": {"body": "Hi"}}).body == "Hi"
-    image = _one({"id": "w2", "type": "image", "image": {"id": "MEDIA1", "mime_type": "image/jpeg", "caption": "my car"}})
+    image = _one(
+        {"id": "w2", "type": "image", "image": {"id": "MEDIA1", "mime_type": "image/jpeg", "caption": "my car"}}
+    )
     assert (image.kind, image.body, image.details["media_id"]) == ("media", "my car", "MEDIA1")
     doc = _one({"id": "w3", "type": "document", "document": {"id": "M2", "filename": "passport.pdf"}})
     assert doc.body == "[document]" and doc.details["filename"] == "passport.pdf"
@@ -44,7 +46,13 @@ def test_every_inbound_type_becomes_a_message_and_none_is_dropped():
     assert "Ann Lee" in contacts.body
     button = _one({"id": "w6", "type": "button", "button": {"text": "Late check-in", "payload": "LATE"}})
     assert button.body == "Late check-in" and button.details["payload"] == "LATE"
-    interactive = _one({"id": "w7", "type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}}})
+    interactive = _one(
+        {
+            "id": "w7",
+            "type": "interactive",
+            "interactive": {"type": "button_reply", "button_reply": {"id": "yes", "title": "Yes"}},
+        }
+    )
     assert interactive.body == "Yes"
     reaction = _one({"id": "w8", "type": "reaction", "reaction": {"message_id": "wamid.X", "emoji": "👍"}})
     assert reaction.details["reacted_to"] == "wamid.X" and "👍" in reaction.body
@@ -61,10 +69,16 @@ def test_sender_profile_and_phone():
 
 
 def test_statuses_carry_errors_and_pricing():
-    changes = parse(wa.envelope(wa.status("wamid.A", "failed", errors=wa.RE_ENGAGEMENT_ERROR, tracker="t-1"),
-                                wa.status("wamid.B", "delivered", pricing=wa.PMP_UTILITY)))
+    changes = parse(
+        wa.envelope(
+            wa.status("wamid.A", "failed", errors=wa.RE_ENGAGEMENT_ERROR, tracker="t-1"),
+            wa.status("wamid.B", "delivered", pricing=wa.PMP_UTILITY),
+        )
+    )
     [failed], [delivered] = (c.statuses for c in changes)
-    assert failed.error_code == "whatsapp_131047" and "24 hours" in failed.error_reason and failed.our_message_id == "t-1"
+    assert (
+        failed.error_code == "whatsapp_131047" and "24 hours" in failed.error_reason and failed.our_message_id == "t-1"
+    )
     assert (delivered.status, delivered.pricing_category, delivered.billable) == ("delivered", "utility", True)
 
 

@@ -1,0 +1,29 @@
+"""What the fake providers remember: every request they received, and what tests asked them to do."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class SandboxState:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    # queued canned answers: (status, json body, headers), used by fault tests
+    fail_next: list[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    # WhatsApp: (phone_number_id, wa_id) -> when the guest last wrote, for the 24-hour window
+    last_inbound: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    # seconds between the status callbacks of one send (sent, delivered, read)
+    callback_delays: tuple[float, float, float] = (0.3, 0.8, 2.0)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def record(self, provider: str, path: str, body: Any) -> None:
+        self.requests.append({"provider": provider, "path": path, "body": body, "at": time.time()})
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)

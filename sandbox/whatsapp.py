@@ -1,0 +1,185 @@
+"""A fake WhatsApp Cloud API: sends, the 24-hour window, signed callbacks, and guest messages on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from adapters.whatsapp.signature import sign
+from sandbox.state import SandboxState
+
+log = logging.getLogger("sandbox.whatsapp")
+WINDOW = timedelta(hours=24)
+
+
+def _error(code: int, message: str, details: str, status: int = 400) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": {
+                "message": f"(#{code}) {message}",
+                "type": "OAuthException",
+                "code": code,
+                "error_data": {"messaging_product": "whatsapp", "details": details},
+                "fbtrace_id": "SBX" + secrets.token_hex(6),
+            }
+        },
+        status_code=status,
+    )
+
+
+def _metadata(phone_number_id: str) -> dict[str, str]:
+    return {"display_phone_number": "33184880000", "phone_number_id": phone_number_id}
+
+
+def envelope(phone_number_id: str, value: dict[str, Any]) -> dict[str, Any]:
+    value = {"messaging_product": "whatsapp", "metadata": _metadata(phone_number_id), **value}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "SBX-WABA", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+async def deliver_webhook(request: Request, payload: dict[str, Any]) -> int:
+    """POST a signed callback to the product, as Meta does."""
+    container = request.app.state.container
+    body = json.dumps(payload).encode()
+    secret = container.settings.meta_app_secret or ""
+    response = await container.http.post(
+        f"{container.settings.base_url}/webhooks/whatsapp",
+        content=body,
+        headers={"content-type": "application/json", "x-hub-signature-256": sign(secret, body)},
+    )
+    return int(response.status_code)
+
+
+def _status(
+    wamid: str, status: str, at: int, to: str, tracker: str | None, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": wamid, "status": status, "timestamp": str(at), "recipient_id": to, **(extra or {})}
+    if tracker:
+        item["biz_opaque_callback_data"] = tracker
+    return item
+
+
+async def _status_callbacks(
+    request: Request,
+    state: SandboxState,
+    phone_number_id: str,
+    wamid: str,
+    to: str,
+    tracker: str | None,
+    template: bool,
+    failure: dict[str, Any] | None,
+) -> None:
+    clock = request.app.state.container.clock
+    pricing = {
+        "billable": template,
+        "pricing_model": "PMP",
+        "category": "utility" if template else "service",
+        "type": "regular" if template else "free_customer_service",
+    }
+    steps = (
+        [("failed", {"errors": [failure]})]
+        if failure
+        else [("sent", {"pricing": pricing}), ("delivered", {"pricing": pricing}), ("read", {})]
+    )
+    try:
+        for delay, (status, extra) in zip(state.callback_delays, steps, strict=False):
+            await asyncio.sleep(delay)
+            at = int(clock.now().timestamp())
+            await deliver_webhook(
+                request, envelope(phone_number_id, {"statuses": [_status(wamid, status, at, to, tracker, extra)]})
+            )
+    except Exception:  # the product may be shutting down; a fake provider just gives up
+        log.warning("sandbox status callback failed", exc_info=True)
+
+
+def whatsapp_router(state: SandboxState) -> APIRouter:
+    router = APIRouter(prefix="/whatsapp")
+
+    @router.post("/{phone_number_id}/messages")
+    async def send(phone_number_id: str, request: Request) -> JSONResponse:
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(100, "Invalid parameter", "The body is not JSON.")
+        state.record("whatsapp", request.url.path, body)
+        if state.fail_next:
+            status, answer, headers = state.fail_next.pop(0)
+            return JSONResponse(answer, status_code=status, headers=headers)
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return _error(190, "Invalid OAuth access token.", "Error validating access token.", status=401)
+        to, kind = str(body.get("to", "")), body.get("type")
+        if body.get("messaging_product") != "whatsapp" or not to.isdigit() or kind not in ("text", "template"):
+            return _error(
+                100, "Invalid parameter", "messaging_product, a numeric 'to' and a supported type are required."
+            )
+        if kind == "text" and not (body.get("text") or {}).get("body"):
+            return _error(100, "Invalid parameter", "text.body is required.")
+        wamid = "wamid.SBX" + secrets.token_hex(12).upper()
+        failure = None
+        last = state.last_inbound.get((phone_number_id, to))
+        now = request.app.state.container.clock.now()
+        if kind == "text" and (last is None or now - last >= WINDOW):
+            # like Meta, the window is enforced after accepting the request: the failure comes by webhook
+            failure = {
+                "code": 131047,
+                "title": "Re-engagement message",
+                "message": "Re-engagement message",
+                "error_data": {
+                    "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."
+                },
+            }
+        state.spawn(
+            _status_callbacks(
+                request,
+                state,
+                phone_number_id,
+                wamid,
+                to,
+                body.get("biz_opaque_callback_data"),
+                kind == "template",
+                failure,
+            )
+        )
+        return JSONResponse(
+            {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid}]}
+        )
+
+    @router.post("/inject")
+    async def inject(request: Request) -> JSONResponse:
+        """A guest writes: {phone_number_id, from, name?, text}. Used by tests and the demo."""
+        data = await request.json()
+        wamid = await inject_guest_message(
+            request, str(data["phone_number_id"]), str(data["from"]), data.get("name"), str(data.get("text", ""))
+        )
+        return JSONResponse({"id": wamid})
+
+    return router
+
+
+async def inject_guest_message(request: Request, phone_number_id: str, sender: str, name: str | None, text: str) -> str:
+    state: SandboxState = request.app.state.sandbox
+    sender = sender.lstrip("+")
+    now = request.app.state.container.clock.now()
+    state.last_inbound[(phone_number_id, sender)] = now
+    wamid = "wamid.SBXIN" + secrets.token_hex(10).upper()
+    message = {
+        "from": sender,
+        "id": wamid,
+        "timestamp": str(int(now.timestamp())),
+        "type": "text",
+        "text": {"body": text},
+    }
+    value = {"contacts": [{"profile": {"name": name or "Guest"}, "wa_id": sender}], "messages": [message]}
+    status = await deliver_webhook(request, envelope(phone_number_id, value))
+    if status != 200:
+        raise RuntimeError(f"the product refused the sandbox's webhook (HTTP {status})")
+    return wamid
