@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.responses import JSONResponse
 
 from api.errors import problem_response
 
@@ -25,5 +26,5 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def too_large(request: Request, limit: int):  # type: ignore[no-untyped-def]
+def too_large(request: Request, limit: int) -> JSONResponse:
     return problem_response(request, 413, "payload_too_large", f"Webhook bodies are limited to {limit} bytes.")

@@ -85,7 +85,7 @@ async def _status_callbacks(
         "category": "utility" if template else "service",
         "type": "regular" if template else "free_customer_service",
     }
-    steps = (
+    steps: list[tuple[str, dict[str, Any]]] = (
         [("failed", {"errors": [failure]})]
         if failure
         else [("sent", {"pricing": pricing}), ("delivered", {"pricing": pricing}), ("read", {})]

@@ -59,13 +59,20 @@ def _booking_columns() -> list[Any]:
 
 
 async def list_bookings(
-    session: AsyncSession, property_id: uuid.UUID, q: str | None, cursor: str | None, limit: int
+    session: AsyncSession,
+    property_id: uuid.UUID,
+    q: str | None,
+    cursor: str | None,
+    limit: int,
+    guest_id: uuid.UUID | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     stmt = (
         select(*_booking_columns())
         .join(guests, guests.c.id == bookings.c.guest_id)
         .where(bookings.c.property_id == property_id)
     )
+    if guest_id is not None:
+        stmt = stmt.where(bookings.c.guest_id == guest_id)
     if q:
         term = f"%{q.strip()}%"
         stmt = stmt.where(

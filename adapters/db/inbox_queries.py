@@ -154,3 +154,18 @@ def channels_used(row: dict[str, Any]) -> list[str]:
 
 def as_datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+async def unread_summary(session: AsyncSession, property_id: uuid.UUID, user_id: uuid.UUID) -> tuple[int, int]:
+    unread = conversations.c.inbound_count - func.coalesce(conversation_reads.c.inbound_seen, 0)
+    stmt = (
+        select(func.count(), func.coalesce(func.sum(unread), 0))
+        .select_from(conversations)
+        .outerjoin(
+            conversation_reads,
+            and_(conversation_reads.c.conversation_id == conversations.c.id, conversation_reads.c.user_id == user_id),
+        )
+        .where(conversations.c.property_id == property_id, conversations.c.status == "open", unread > 0)
+    )
+    count, total = (await session.execute(stmt)).one()
+    return int(count), int(total)

@@ -118,8 +118,9 @@ async def list_bookings(
     q_: Annotated[str | None, Query(alias="q", max_length=200)] = None,
     cursor: str | None = None,
     limit: Limit = 50,
+    guest_id: uuid.UUID | None = None,
 ) -> Page[BookingWithGuest]:
-    rows, next_cursor = await q.list_bookings(session, principal.property_id, q_, cursor, limit)
+    rows, next_cursor = await q.list_bookings(session, principal.property_id, q_, cursor, limit, guest_id)
     return Page(items=[_booking_out(r) for r in rows], next_cursor=next_cursor)
 
 

@@ -12,7 +12,16 @@ from api.deps import ContainerDep, ReadSession, UowDep
 from api.errors import ERROR_RESPONSES
 from api.presenters import conversation_out, message_out
 from api.schemas.common import Page
-from api.schemas.conversations import AssignIn, ChannelName, ConversationOut, MessageOut, NoteIn, SendMessageIn
+from api.schemas.conversations import (
+    AssignIn,
+    ChannelName,
+    ConversationOut,
+    LinkBookingIn,
+    MessageOut,
+    NoteIn,
+    SendMessageIn,
+    UnreadSummary,
+)
 from domain.channels import Channel
 from domain.errors import Forbidden, NotFound
 from domain.model import ConversationStatus
@@ -61,6 +70,14 @@ async def list_conversations(
     connected = await SqlaConnectionDirectory(session).connected_channels(principal.property_id)
     now = container.clock.now()
     return Page(items=[conversation_out(r, connected, now) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/unread", response_model=UnreadSummary, summary="How much I have not read (for the tab title)")
+async def unread(principal: CurrentPrincipal, session: ReadSession) -> UnreadSummary:
+    conversations_count, messages_count = await inbox.unread_summary(
+        session, principal.property_id, principal.user_id or uuid.UUID(int=0)
+    )
+    return UnreadSummary(conversations=conversations_count, messages=messages_count)
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut, summary="One conversation with its reply state")
@@ -151,6 +168,18 @@ async def assign(
     conversation_id: uuid.UUID, body: AssignIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
 ) -> ConversationOut:
     await actions.assign(uow, principal.property_id, conversation_id, body.user_id)
+    return await _after(uow, container, principal, conversation_id)
+
+
+@router.post(
+    "/{conversation_id}/link-booking",
+    response_model=ConversationOut,
+    summary="Link the conversation to a booking by hand, or unlink it",
+)
+async def link_booking(
+    conversation_id: uuid.UUID, body: LinkBookingIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> ConversationOut:
+    await actions.link_booking(uow, principal.property_id, conversation_id, body.booking_id)
     return await _after(uow, container, principal, conversation_id)
 
 

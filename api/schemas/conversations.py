@@ -102,3 +102,12 @@ class NoteIn(BaseModel):
 
 class AssignIn(BaseModel):
     user_id: uuid.UUID | None = Field(description="null unassigns")
+
+
+class LinkBookingIn(BaseModel):
+    booking_id: uuid.UUID | None = Field(description="null unlinks")
+
+
+class UnreadSummary(BaseModel):
+    conversations: int = Field(description="Open conversations with messages I have not read")
+    messages: int = Field(description="Guest messages I have not read, in open conversations")

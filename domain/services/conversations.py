@@ -56,3 +56,16 @@ async def set_status(
         conversation.status = status
         _updated(uow, conversation)
     return conversation
+
+
+async def link_booking(
+    uow: UnitOfWork, property_id: uuid.UUID, conversation_id: uuid.UUID, booking_id: uuid.UUID | None
+) -> Conversation:
+    """Staff tie a conversation to a stay by hand (e.g. a guest who wrote from an unknown number)."""
+    conversation = await load(uow, property_id, conversation_id, lock=True)
+    if booking_id is not None and await uow.bookings.get(property_id, booking_id) is None:
+        raise InvalidInput([FieldProblem("booking_id", "unknown_booking", "No such booking in this property.")])
+    if conversation.booking_id != booking_id:
+        conversation.booking_id = booking_id
+        _updated(uow, conversation)
+    return conversation

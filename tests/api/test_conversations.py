@@ -139,3 +139,28 @@ async def test_sending_on_an_unconnected_channel_is_refused(client, container):
     assert refused.status_code == 409 and refused.json()["code"] == "channel_not_connected"
     unknown = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "telegram", "body": "hi"})
     assert unknown.status_code == 422
+
+
+async def test_link_booking_unread_summary_and_staff_list(client, container):
+    prop, user = await _setup(client, container)
+    other_prop = await make_property(container, "Other")
+    foreign = await make_booking(container, other_prop, ref="X-1", phone="+33699999999")
+    booking = await make_booking(container, prop, ref="PMS-5", phone="+33611111111")
+    cid = (await guest_writes(container, prop, "+33700000001", "who am I?", name="Unknown Guest")).conversation.id
+    assert (await client.get(f"/api/v1/conversations/{cid}")).json()["booking"] is None
+    linked = await client.post(
+        f"/api/v1/conversations/{cid}/link-booking", json={"booking_id": str(booking.booking.id)}
+    )
+    assert linked.status_code == 200 and linked.json()["booking"]["external_ref"] == "PMS-5"
+    refused = await client.post(
+        f"/api/v1/conversations/{cid}/link-booking", json={"booking_id": str(foreign.booking.id)}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "unknown_booking"
+    await guest_writes(container, prop, "+33700000001", "hello?")
+    assert (await client.get("/api/v1/conversations/unread")).json() == {"conversations": 1, "messages": 2}
+    await client.post(f"/api/v1/conversations/{cid}/read")
+    assert (await client.get("/api/v1/conversations/unread")).json() == {"conversations": 0, "messages": 0}
+    staff = (await client.get("/api/v1/users")).json()
+    assert staff == [{"id": str(user.id), "name": "Marie", "email": "staff@hotel.test", "role": "owner"}]
+    by_guest = (await client.get("/api/v1/bookings", params={"guest_id": str(booking.guest.id)})).json()["items"]
+    assert [b["external_ref"] for b in by_guest] == ["PMS-5"]

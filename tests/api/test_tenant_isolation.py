@@ -9,6 +9,8 @@ BODIES = {
     "/api/v1/conversations/{conversation_id}/messages": {"channel": "sms", "body": "hi"},
     "/api/v1/conversations/{conversation_id}/notes": {"body": "note"},
     "/api/v1/conversations/{conversation_id}/assign": {"user_id": None},
+    "/api/v1/conversations/{conversation_id}/link-booking": {"booking_id": None},
+    "/api/v1/demo/conversations/{conversation_id}/simulate-guest-message": {"text": "hi"},
 }
 
 
