@@ -153,6 +153,34 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
             {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}], "messages": [{"id": wamid}]}
         )
 
+    @router.get("/{phone_number_id}")
+    async def phone_number(phone_number_id: str, request: Request) -> JSONResponse:
+        state.record("whatsapp", request.url.path, dict(request.query_params))
+        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not token:
+            return _error(190, "Invalid OAuth access token.", "Error validating access token.", status=401)
+        if token == "expired":
+            return JSONResponse(
+                {
+                    "error": {
+                        "message": "Error validating access token: Session has expired on Tuesday.",
+                        "type": "OAuthException",
+                        "code": 190,
+                        "error_subcode": 463,
+                        "fbtrace_id": "SBX",
+                    }
+                },
+                status_code=401,
+            )
+        return JSONResponse(
+            {
+                "display_phone_number": "+33 1 84 88 00 00",
+                "verified_name": "Hôtel des Tilleuls",
+                "quality_rating": "GREEN",
+                "id": phone_number_id,
+            }
+        )
+
     @router.post("/inject")
     async def inject(request: Request) -> JSONResponse:
         """A guest writes: {phone_number_id, from, name?, text}. Used by tests and the demo."""
