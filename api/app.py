@@ -10,7 +10,18 @@ from fastapi import FastAPI
 from api.container import Container, build_container
 from api.errors import install_error_handlers
 from api.observability import Metrics, RequestContextMiddleware
-from api.routers import auth, bookings, channels, conversations, events, health, staff, webhooks_whatsapp
+from api.routers import (
+    auth,
+    bookings,
+    channels,
+    conversations,
+    events,
+    health,
+    insights,
+    sharing,
+    staff,
+    webhooks_whatsapp,
+)
 from api.settings import Settings
 from api.spa import mount_spa
 
@@ -39,6 +50,8 @@ TAGS = [
     {"name": "api keys", "description": "Keys for integrators (owner only)"},
     {"name": "staff", "description": "The property's users"},
     {"name": "channels", "description": "Connections to WhatsApp, Twilio SMS, Airbnb and e-mail"},
+    {"name": "whatsapp", "description": "Templates, and the property's number as a link and QR code"},
+    {"name": "insights", "description": "Messages and costs"},
     {"name": "operations", "description": "Health, readiness and metrics"},
     {"name": "webhooks", "description": "Callbacks from the providers (signed; not for integrators)"},
 ]
@@ -71,7 +84,18 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.state.settings = settings
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_error_handlers(app)
-    for module in (auth, bookings, channels, conversations, events, health, staff, webhooks_whatsapp):
+    for module in (
+        auth,
+        bookings,
+        channels,
+        conversations,
+        events,
+        health,
+        insights,
+        sharing,
+        staff,
+        webhooks_whatsapp,
+    ):
         app.include_router(module.router)
     app.include_router(auth.keys_router)
     extra_routers(app, settings)

@@ -148,7 +148,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_down(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database unavailable", extra={"error": type(exc).__name__})
+    log.error("backing service unavailable", extra={"error": type(exc).__name__}, exc_info=exc)
     return problem_response(
         request,
         503,
