@@ -19,7 +19,9 @@ from api.routers import (
     health,
     insights,
     sharing,
+    sms,
     staff,
+    webhooks_twilio,
     webhooks_whatsapp,
 )
 from api.settings import Settings
@@ -52,6 +54,7 @@ TAGS = [
     {"name": "channels", "description": "Connections to WhatsApp, Twilio SMS, Airbnb and e-mail"},
     {"name": "whatsapp", "description": "Templates, and the property's number as a link and QR code"},
     {"name": "insights", "description": "Messages and costs"},
+    {"name": "sms", "description": "SMS helpers (segments and encoding)"},
     {"name": "operations", "description": "Health, readiness and metrics"},
     {"name": "webhooks", "description": "Callbacks from the providers (signed; not for integrators)"},
 ]
@@ -93,7 +96,9 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         health,
         insights,
         sharing,
+        sms,
         staff,
+        webhooks_twilio,
         webhooks_whatsapp,
     ):
         app.include_router(module.router)

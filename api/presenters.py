@@ -30,6 +30,7 @@ def conversation_out(row: dict[str, Any], connected: frozenset[Channel], now: da
         phone=row["g_phone"],
         email=row["g_email"],
         language=row["g_language"],
+        opt_outs=row.get("g_opt_outs") or {},
         id=row["guest_id"],
     )
     conversation = Conversation(

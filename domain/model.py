@@ -71,9 +71,13 @@ class Guest:
     email: str | None = None
     language: str | None = None
     airbnb_user_id: str | None = None
+    opt_outs: dict[str, Any] = field(default_factory=dict)
     id: uuid.UUID = field(default_factory=new_id)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    def opted_out(self, channel: str) -> bool:
+        return channel in self.opt_outs
 
     @property
     def display_name(self) -> str:

@@ -62,6 +62,13 @@ def reply_state(
     if channel == Channel.SMS:
         if not guest.phone:
             return ReplyState(channel, False, code="guest_has_no_phone", reason="The guest has no phone number.")
+        if guest.opted_out(Channel.SMS):
+            return ReplyState(
+                channel,
+                False,
+                code="sms_opted_out",
+                reason="The guest replied STOP: SMS are blocked until they reply START.",
+            )
         return ReplyState(channel, True)
     if channel == Channel.AIRBNB:
         if last_inbound(conversation, channel) is None:

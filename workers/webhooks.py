@@ -10,6 +10,7 @@ from typing import Any
 
 from adapters.db import webhook_store
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.twilio import webhook_parser as twilio_parser
 from adapters.whatsapp.webhook_parser import parse
 from domain.clock import Clock
 from domain.services.inbound import record_inbound
@@ -42,6 +43,19 @@ async def process_whatsapp(uow: SqlaUnitOfWork, payload: dict[str, Any]) -> dict
     return counts
 
 
+async def process_twilio(
+    uow: SqlaUnitOfWork, payload: dict[str, Any], property_id: uuid.UUID | None, clock: Clock
+) -> dict[str, int]:
+    form = dict((name, value) for name, value in payload["form"])
+    if property_id is None:
+        log.warning("twilio callback for an account shared by several properties without a matching number")
+        return {"unrouted": 1}
+    if payload["kind"] == "inbound":
+        result = await record_inbound(uow, property_id, twilio_parser.inbound(form, clock.now()))
+        return {"inbound": 0 if result.duplicate else 1}
+    return {"statuses": int(await apply_status(uow, property_id, twilio_parser.status(form, clock.now())))}
+
+
 async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, clock: Clock) -> dict[str, int] | None:
     """Idempotent: a processed event is skipped, and every step inside is itself idempotent."""
     async with new_uow() as uow:
@@ -51,6 +65,8 @@ async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, cl
         payload = json.loads(event["body"])
         if event["provider"] == "whatsapp":
             counts = await process_whatsapp(uow, payload)
+        elif event["provider"] == "twilio":
+            counts = await process_twilio(uow, payload, event["property_id"], clock)
         else:
             log.warning("no processor for provider", extra={"provider": event["provider"]})
             counts = {}

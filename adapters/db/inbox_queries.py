@@ -33,6 +33,7 @@ def _row_columns(user_id: uuid.UUID) -> list[Any]:
         guests.c.phone.label("g_phone"),
         guests.c.email.label("g_email"),
         guests.c.language.label("g_language"),
+        guests.c.opt_outs.label("g_opt_outs"),
         bookings.c.external_ref.label("b_external_ref"),
         bookings.c.check_in.label("b_check_in"),
         bookings.c.check_out.label("b_check_out"),

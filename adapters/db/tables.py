@@ -115,6 +115,8 @@ guests = Table(
     Column("email", String(320)),
     Column("language", String(16)),
     Column("airbnb_user_id", String(64)),
+    # channel -> {"at": ISO time, "source": "STOP keyword" | "provider 21610" | "staff" | "api"}
+    Column("opt_outs", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     # guests are deduplicated by contact within a property; the database is the last word

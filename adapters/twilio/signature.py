@@ -41,7 +41,9 @@ def _without_port(url: str) -> str:
     return urlunparse(parts._replace(netloc=host))
 
 
-def is_valid(url: str, params: list[tuple[str, str]], auth_token: str, signature: str | None, body: bytes | None = None) -> bool:
+def is_valid(
+    url: str, params: list[tuple[str, str]], auth_token: str, signature: str | None, body: bytes | None = None
+) -> bool:
     if not signature:
         return False
     query = parse_qs(urlparse(url).query)
@@ -51,5 +53,7 @@ def is_valid(url: str, params: list[tuple[str, str]], auth_token: str, signature
             return False
         params = []
     candidates = {_without_port(url), _with_port(url)}
-    return any(hmac.compare_digest(compute(candidate, params, auth_token).encode(), signature.encode())
-               for candidate in candidates)
+    return any(
+        hmac.compare_digest(compute(candidate, params, auth_token).encode(), signature.encode())
+        for candidate in candidates
+    )

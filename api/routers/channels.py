@@ -6,13 +6,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from adapters.db.connection_store import SqlaConnectionStore
+from adapters.twilio.account_check import HttpTwilioAccountCheck
 from adapters.whatsapp.graph_account import GraphWhatsAppAccountCheck
 from api.auth import CurrentPrincipal
 from api.deps import ContainerDep
 from api.errors import ERROR_RESPONSES
 from domain.model import Role
 from domain.ports.connections import ConnectionRecord
-from domain.services.connections import WhatsAppCredentials, connect_whatsapp
+from domain.services.connections import TwilioCredentials, WhatsAppCredentials, connect_sms, connect_whatsapp
 
 router = APIRouter(prefix="/api/v1/channels", tags=["channels"], responses=ERROR_RESPONSES)
 
@@ -37,6 +38,14 @@ class ChannelOut(BaseModel):
     status: Literal["connected", "error", "needs_reauthorization", "disconnected"]
     last_error: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+
+
+class SmsConnectIn(BaseModel):
+    account_sid: str = Field(min_length=1, max_length=64, examples=["AC" + "0" * 32])
+    auth_token: str = Field(min_length=1, max_length=256, description="Write-only; stored encrypted")
+    from_number: str | None = Field(default=None, max_length=40, examples=["+33757000000"])
+    messaging_service_sid: str | None = Field(default=None, max_length=64)
+    api_base_url: str | None = Field(default=None, max_length=300, description="Sandbox deployments only")
 
 
 class WhatsAppConnectIn(BaseModel):
@@ -88,3 +97,31 @@ async def put_whatsapp(body: WhatsAppConnectIn, principal: CurrentPrincipal, con
         store, GraphWhatsAppAccountCheck(container.http), principal.property_id, form, container.clock.now()
     )
     return _out(record, "whatsapp")
+
+
+@router.put(
+    "/sms",
+    response_model=ChannelOut,
+    summary="Connect SMS through the hotel's Twilio account (checked against Twilio before it is saved)",
+)
+async def put_sms(body: SmsConnectIn, principal: CurrentPrincipal, container: ContainerDep) -> ChannelOut:
+    principal.require(Role.OWNER, Role.MANAGER)
+    async with container.uow() as uow:
+        prop = await uow.properties.get(principal.property_id)
+    form = TwilioCredentials(
+        account_sid=body.account_sid,
+        auth_token=body.auth_token,
+        from_number=body.from_number,
+        messaging_service_sid=body.messaging_service_sid,
+        api_base_url=body.api_base_url if container.settings.sandbox else None,
+    )
+    store = SqlaConnectionStore(container.sessions, container.secret_box)
+    record = await connect_sms(
+        store,
+        HttpTwilioAccountCheck(container.http),
+        principal.property_id,
+        prop.country if prop else "US",
+        form,
+        container.clock.now(),
+    )
+    return _out(record, "sms")

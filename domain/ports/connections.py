@@ -41,3 +41,15 @@ class WhatsAppAccountCheck(Protocol):
     async def phone_number(self, phone_number_id: str, access_token: str, api_base_url: str | None) -> WhatsAppNumber:
         """Reads the number from the Graph API; raises ProviderFailure with a plain-words reason."""
         ...
+
+
+@dataclass(frozen=True)
+class TwilioAccount:
+    friendly_name: str
+    status: str
+
+
+class TwilioAccountCheck(Protocol):
+    async def account(self, account_sid: str, auth_token: str, api_base_url: str | None) -> TwilioAccount:
+        """Fetches the account with its credentials; raises ProviderFailure (e.g. 20003) in plain words."""
+        ...

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.contacts import ContactError, normalize_phone
 from domain.errors import Conflict, FieldProblem, InvalidInput, PolicyViolation, ProviderFailure
-from domain.ports.connections import ConnectionRecord, ConnectionStore, WhatsAppAccountCheck
+from domain.ports.connections import ConnectionRecord, ConnectionStore, TwilioAccountCheck, WhatsAppAccountCheck
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,74 @@ async def connect_whatsapp(
         external_id=form.phone_number_id,
         settings=settings,
         secrets=secrets,
+    )
+    await store.save(record)
+    return record
+
+
+@dataclass(frozen=True)
+class TwilioCredentials:
+    account_sid: str
+    auth_token: str
+    from_number: str | None = None
+    messaging_service_sid: str | None = None
+    api_base_url: str | None = None
+
+
+def _twilio_sender(form: TwilioCredentials, country: str) -> str:
+    problems = []
+    if not (form.account_sid.startswith("AC") and len(form.account_sid) == 34):
+        problems.append(FieldProblem("account_sid", "invalid", "An Account SID is AC followed by 32 characters."))
+    if bool(form.from_number) == bool(form.messaging_service_sid):
+        problems.append(
+            FieldProblem("from_number", "one_sender", "Give either a sender number or a Messaging Service SID.")
+        )
+    sender = form.messaging_service_sid or ""
+    if form.from_number:
+        try:
+            sender = normalize_phone(form.from_number, country, "from_number")
+        except ContactError as exc:
+            problems.append(exc.problem)
+    elif sender and not (sender.startswith("MG") and len(sender) == 34):
+        problems.append(
+            FieldProblem("messaging_service_sid", "invalid", "A Messaging Service SID is MG followed by 32 characters.")
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return sender
+
+
+async def connect_sms(
+    store: ConnectionStore,
+    check: TwilioAccountCheck,
+    property_id: uuid.UUID,
+    country: str,
+    form: TwilioCredentials,
+    now: datetime,
+) -> ConnectionRecord:
+    sender = _twilio_sender(form, country)
+    owner = await store.owner_of("sms", sender)
+    if owner is not None and owner != property_id:
+        raise Conflict("This sender is already connected to another property.")
+    try:
+        account = await check.account(form.account_sid, form.auth_token, form.api_base_url)
+    except ProviderFailure as failure:
+        raise PolicyViolation("provider_rejected", failure.reason) from failure
+    settings: dict[str, str] = {"account_sid": form.account_sid, "friendly_name": account.friendly_name}
+    if form.from_number:
+        settings["from_number"] = sender
+    else:
+        settings["messaging_service_sid"] = sender
+    if form.api_base_url:
+        settings["api_base_url"] = form.api_base_url
+    record = ConnectionRecord(
+        property_id=property_id,
+        channel="sms",
+        status="connected",
+        updated_at=now,
+        external_id=sender,
+        settings=settings,
+        secrets={"auth_token": form.auth_token},
     )
     await store.save(record)
     return record

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.channels import Channel
 from domain.clock import Clock
@@ -72,6 +72,11 @@ async def _claim(
         _fail(message, "recipient_missing", "The guest has no address on this channel.", clock)
         _announce(uow, message)
         return None, DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+    if guest is not None and guest.opted_out(message.channel):
+        # the guest opted out after this message was queued: never hand it to the provider
+        _fail(message, f"{message.channel}_opted_out", "The guest has opted out of this channel.", clock)
+        _announce(uow, message)
+        return None, DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
     message.status = MessageStatus.SENDING
     message.attempts += 1
     message.status_changed_at = now
@@ -85,6 +90,20 @@ async def _claim(
         template_params=message.template_params,
     )
     return request, DeliveryOutcome(MessageStatus.SENDING, attempt=message.attempts)
+
+
+# Provider refusals that mean "this guest said no": remembered so the next send is refused before any call.
+OPT_OUT_FAILURES = {"twilio_21610": "provider refused: recipient unsubscribed (21610)"}
+
+
+async def _remember_opt_out(uow: UnitOfWork, message: Message, failure: ProviderFailure, now: datetime) -> None:
+    source = OPT_OUT_FAILURES.get(failure.code)
+    if source is None:
+        return
+    conversation = await uow.conversations.get(message.property_id, message.conversation_id)
+    guest = await uow.guests.get(message.property_id, conversation.guest_id) if conversation else None
+    if guest is not None and not guest.opted_out(message.channel):
+        guest.opt_outs = {**guest.opt_outs, message.channel: {"at": now.isoformat(), "source": source}}
 
 
 async def deliver(
@@ -133,6 +152,7 @@ async def deliver(
             outcome = DeliveryOutcome(MessageStatus.QUEUED, retry_in_seconds=delay, attempt=message.attempts)
         else:
             assert failure is not None
+            await _remember_opt_out(uow, message, failure, now)
             reason = failure.reason
             if failure.retryable:
                 reason = f"{reason} (gave up after {message.attempts} attempts)"

@@ -14,6 +14,7 @@ from domain.model import Conversation, Guest, Message
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.messaging import touch
+from domain.sms.keywords import Keyword, keyword_of
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,18 @@ async def conversation_for(uow: UnitOfWork, guest: Guest, at: datetime) -> Conve
     return conversation
 
 
+def _honour_keyword(guest: Guest, message: Message, at: datetime) -> None:
+    """STOP blocks further SMS to the guest until START; both are recorded with when and how."""
+    keyword = keyword_of(message.body)
+    if keyword is None:
+        return
+    message.details = {**message.details, "keyword": keyword.value}
+    if keyword == Keyword.STOP:
+        guest.opt_outs = {**guest.opt_outs, Channel.SMS.value: {"at": at.isoformat(), "source": "STOP keyword"}}
+    elif keyword == Keyword.START:
+        guest.opt_outs = {k: v for k, v in guest.opt_outs.items() if k != Channel.SMS.value}
+
+
 async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> InboundResult:
     existing = await uow.messages.by_provider_id(property_id, inbound.channel, inbound.provider_message_id)
     guest = await _find_or_create_guest(uow, property_id, inbound)
@@ -96,6 +109,8 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
         created_at=inbound.received_at,
     )
     uow.messages.add(message)
+    if inbound.channel == Channel.SMS:
+        _honour_keyword(guest, message, inbound.received_at)
     previous = conversation.last_inbound_at.get(inbound.channel.value)
     if previous is None or datetime.fromisoformat(previous) < inbound.received_at:
         conversation.last_inbound_at = {

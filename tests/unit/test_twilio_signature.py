@@ -6,8 +6,13 @@ from adapters.twilio.signature import compute, is_valid
 
 TOKEN = "12345"
 URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
-PARAMS = [("CallSid", "CA1234567890ABCDE"), ("Digits", "1234"), ("From", "+14158675309"),
-          ("To", "+18005551212"), ("Caller", "+14158675309")]
+PARAMS = [
+    ("CallSid", "CA1234567890ABCDE"),
+    ("Digits", "1234"),
+    ("From", "+14158675309"),
+    ("To", "+18005551212"),
+    ("Caller", "+14158675309"),
+]
 
 
 def test_the_plain_url_vector():
@@ -38,4 +43,5 @@ def test_forged_missing_and_altered():
 
 def test_repeated_parameters_are_sorted_by_value():
     assert compute("https://x.test/", [("MediaUrl", "b"), ("MediaUrl", "a")], TOKEN) == compute(
-        "https://x.test/", [("MediaUrl", "a"), ("MediaUrl", "b")], TOKEN)
+        "https://x.test/", [("MediaUrl", "a"), ("MediaUrl", "b")], TOKEN
+    )

@@ -46,18 +46,20 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
+  /** Another prefix than /api/v1 (e.g. "" for /openapi.json). */
+  base?: string;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+export function buildUrl(path: string, query?: Record<string, QueryValue>, base = API_BASE): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === '' || value === false) continue;
     params.set(key, String(value));
   }
   const search = params.toString();
-  return `${API_BASE}${path}${search ? `?${search}` : ''}`;
+  return `${base}${path}${search ? `?${search}` : ''}`;
 }
 
 async function readProblem(response: Response): Promise<Problem> {
@@ -75,7 +77,7 @@ async function readProblem(response: Response): Promise<Problem> {
 export async function apiRequest<T>(
   method: string,
   path: string,
-  { body, query, signal }: RequestOptions = {},
+  { body, query, signal, base }: RequestOptions = {},
 ): Promise<T> {
   const headers = new Headers({ Accept: 'application/json, application/problem+json' });
   if (body !== undefined) headers.set('Content-Type', 'application/json');
@@ -86,7 +88,7 @@ export async function apiRequest<T>(
 
   let response: Response;
   try {
-    response = await fetch(buildUrl(path, query), {
+    response = await fetch(buildUrl(path, query, base), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -111,4 +113,13 @@ export const api = {
     apiRequest<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     apiRequest<T>('POST', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    apiRequest<T>('PUT', path, { ...options, body }),
+  delete: <T = void>(path: string, options?: Omit<RequestOptions, 'body'>) =>
+    apiRequest<T>('DELETE', path, options),
 };
+
+/** True for a 404: an endpoint that is not deployed yet, or a record that is gone. */
+export function isNotFound(error: unknown): boolean {
+  return isApiError(error) && error.status === 404;
+}

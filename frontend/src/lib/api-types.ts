@@ -70,6 +70,9 @@ export interface LastMessage {
 export interface ReplyWindow {
   state: 'open' | 'closed';
   open_until: string | null;
+  /** Why a free-form send would be refused now (e.g. whatsapp_window_closed); translate by it. */
+  code?: string | null;
+  /** The server's English wording of the same, shown when the code is unknown to the UI. */
   reason: string | null;
 }
 
@@ -129,6 +132,7 @@ export interface Message {
   };
   created_at: string;
   cost: { amount: string; currency: string } | null;
+  pricing_category?: string | null;
   rule_name: string | null;
 }
 
@@ -151,6 +155,171 @@ export interface LiveEvent {
   type: LiveEventType;
   conversation_id: string;
   message_id?: string;
+}
+
+export interface UnreadSummary {
+  /** Open conversations with messages I have not read. */
+  conversations: number;
+  /** Guest messages I have not read, in open conversations. */
+  messages: number;
+}
+
+export interface StaffMember {
+  id: string;
+  name: string;
+  email: string;
+  role: Role | string;
+}
+
+export interface Booking {
+  id: string;
+  external_ref: string | null;
+  guest_id: string;
+  check_in: string;
+  check_out: string;
+  source: string | null;
+  status: string;
+  confirmation_code: string | null;
+  room: string | null;
+  party_size: number | null;
+  custom_fields: Record<string, unknown> | null;
+  guest: Guest;
+}
+
+export interface LinkBookingRequest {
+  booking_id: string | null;
+}
+
+// ---- WhatsApp templates ----
+
+export type TemplateCategory = 'UTILITY' | 'MARKETING';
+export type TemplateStatus = 'draft' | 'pending' | 'approved' | 'rejected' | 'paused' | 'disabled';
+export type ButtonKind = 'quick_reply' | 'url' | 'phone_number';
+
+export interface TemplateButton {
+  kind: ButtonKind;
+  text: string;
+  url: string | null;
+  phone_number: string | null;
+  example: string | null;
+}
+
+export interface TemplateVariable {
+  index: number;
+  placeholder: string;
+  example: string;
+}
+
+export interface TemplateIn {
+  name: string;
+  language: string;
+  category: TemplateCategory;
+  header_text: string | null;
+  body: string;
+  footer: string | null;
+  buttons: TemplateButton[];
+  body_variables: TemplateVariable[];
+  header_variable: TemplateVariable | null;
+}
+
+export interface Template extends TemplateIn {
+  id: string;
+  status: TemplateStatus;
+  rejection_reason: string | null;
+  rejection_recommendation: string | null;
+  provider_template_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  problems: FieldProblem[];
+}
+
+export interface Placeholder {
+  key: string;
+  description: string;
+  example: string;
+}
+
+export interface TemplateSendRequest {
+  template_id: string;
+  /** Body variable index ("1", "2"…) → the text to use instead of the placeholder's value. */
+  overrides: Record<string, string>;
+}
+
+export interface TemplatePreview {
+  text: string;
+  parameters: { header: string | null; body: string[]; buttons: string[] };
+  cost: {
+    amount: string;
+    currency: string;
+    category: string;
+    free: boolean;
+    reason: string | null;
+  };
+}
+
+// ---- Channels, sharing, insights, API keys ----
+
+export type ChannelStatus = 'connected' | 'error' | 'needs_reauthorization' | 'disconnected';
+
+export interface ChannelConnection {
+  channel: Channel;
+  status: ChannelStatus;
+  last_error: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface WhatsAppConnectRequest {
+  waba_id: string;
+  phone_number_id: string;
+  access_token: string;
+  verify_token: string;
+  app_secret?: string;
+}
+
+export interface WhatsAppLink {
+  url: string;
+  display_phone_number: string;
+}
+
+export interface CostRow {
+  /** YYYY-MM, in the property's timezone. */
+  month: string;
+  channel: string;
+  category: string;
+  messages: number;
+  amount: string;
+  currency: string;
+}
+
+export interface CostReport {
+  rows: CostRow[];
+  total: { amount: string; currency: string };
+}
+
+export type ApiKeyRole = 'manager' | 'agent';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ApiKeyCreated extends ApiKey {
+  /** The secret itself: shown once, never again. */
+  key: string;
 }
 
 /** RFC 9457 problem details, as the API sends them. */

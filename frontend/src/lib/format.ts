@@ -17,8 +17,14 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * Every instant is shown in the property's timezone (`timeZone`, an IANA name
+ * such as "Europe/Paris"), not the browser's: staff abroad or on a laptop set
+ * to another zone still see the hotel's clock. Undefined means the browser's.
+ */
+
 /** "5 min ago", "3 hr. ago", "yesterday"; beyond a week, a short date. */
-export function formatRelativeTime(iso: string, now: Date, locale: string): string {
+export function formatRelativeTime(iso: string, now: Date, locale: string, timeZone?: string): string {
   const then = new Date(iso);
   const diff = then.getTime() - now.getTime();
   const abs = Math.abs(diff);
@@ -27,25 +33,26 @@ export function formatRelativeTime(iso: string, now: Date, locale: string): stri
   if (abs < HOUR) return rtf.format(Math.trunc(diff / MINUTE), 'minute');
   if (abs < DAY) return rtf.format(Math.trunc(diff / HOUR), 'hour');
   if (abs < 7 * DAY) return rtf.format(Math.trunc(diff / DAY), 'day');
-  const sameYear = then.getFullYear() === now.getFullYear();
+  const sameYear = ymd(then, timeZone).slice(0, 4) === ymd(now, timeZone).slice(0, 4);
   return dateFormat(locale, {
     day: 'numeric',
     month: 'short',
     ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone,
   }).format(then);
 }
 
-export function formatDateTime(iso: string, locale: string): string {
-  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+export function formatDateTime(iso: string, locale: string, timeZone?: string): string {
+  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
-export function formatTime(iso: string, locale: string): string {
-  return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+export function formatTime(iso: string, locale: string, timeZone?: string): string {
+  return dateFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
 }
 
 /** A booking date "YYYY-MM-DD" is a calendar day, not an instant: format it in UTC. */
-function calendarDate(ymd: string): Date {
-  const [y, m, d] = ymd.split('-').map(Number);
+export function calendarDate(ymdText: string): Date {
+  const [y, m, d] = ymdText.split('-').map(Number);
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
 }
 
@@ -64,19 +71,37 @@ export function formatStay(checkIn: string, checkOut: string, locale: string, no
   return format.formatRange(start, end);
 }
 
-/** Key of the local calendar day of an instant, for grouping messages. */
-export function dayKey(date: Date): string {
-  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+/** "Nov 2026" for a "2026-11" month key. */
+export function formatMonth(month: string, locale: string): string {
+  return dateFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(calendarDate(`${month}-01`));
+}
+
+/** The calendar day ("YYYY-MM-DD") of an instant in `timeZone`. */
+export function ymd(date: Date, timeZone?: string): string {
+  const parts = dateFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).formatToParts(date);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Key of the calendar day of an instant (in the property's timezone), for grouping messages. */
+export function dayKey(date: Date, timeZone?: string): string {
+  return ymd(date, timeZone);
+}
+
+function previousDay(ymdText: string): string {
+  const date = calendarDate(ymdText);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date.toISOString().slice(0, 10);
 }
 
 export type DayLabel = { kind: 'today' } | { kind: 'yesterday' } | { kind: 'date'; text: string };
 
-export function describeDay(date: Date, now: Date, locale: string): DayLabel {
-  const yesterday = new Date(now);
-  yesterday.setDate(now.getDate() - 1);
-  if (dayKey(date) === dayKey(now)) return { kind: 'today' };
-  if (dayKey(date) === dayKey(yesterday)) return { kind: 'yesterday' };
-  const sameYear = date.getFullYear() === now.getFullYear();
+export function describeDay(date: Date, now: Date, locale: string, timeZone?: string): DayLabel {
+  const day = ymd(date, timeZone);
+  const today = ymd(now, timeZone);
+  if (day === today) return { kind: 'today' };
+  if (day === previousDay(today)) return { kind: 'yesterday' };
+  const sameYear = day.slice(0, 4) === today.slice(0, 4);
   return {
     kind: 'date',
     text: dateFormat(locale, {
@@ -84,6 +109,7 @@ export function describeDay(date: Date, now: Date, locale: string): DayLabel {
       day: 'numeric',
       month: 'long',
       ...(sameYear ? {} : { year: 'numeric' }),
+      timeZone,
     }).format(date),
   };
 }

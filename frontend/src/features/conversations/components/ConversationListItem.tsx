@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, type To } from 'react-router-dom';
 import type { ConversationRow } from '@/lib/api-types';
 import { formatDateTime, formatRelativeTime, formatStay } from '@/lib/format';
+import { useLocaleContext } from '@/lib/use-locale';
 import { ChannelBadge } from './ChannelBadge';
 import { WindowBadge } from './WindowBadge';
 
@@ -15,8 +16,8 @@ interface Props {
 }
 
 export function ConversationListItem({ row, to, selected, tabbable, now, onFocus }: Props) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+  const { t } = useTranslation();
+  const { locale, timeZone } = useLocaleContext();
   const unread = row.unread_count > 0;
   const activityAt = row.last_message?.at ?? row.last_activity_at;
   const preview = row.last_message
@@ -37,8 +38,8 @@ export function ConversationListItem({ row, to, selected, tabbable, now, onFocus
     >
       <span className="conv-row__line">
         <span className="conv-row__name">{row.guest.display_name}</span>
-        <time className="conv-row__time" dateTime={activityAt} title={formatDateTime(activityAt, locale)}>
-          {formatRelativeTime(activityAt, now, locale)}
+        <time className="conv-row__time" dateTime={activityAt} title={formatDateTime(activityAt, locale, timeZone)}>
+          {formatRelativeTime(activityAt, now, locale, timeZone)}
         </time>
       </span>
       <span className="conv-row__line">

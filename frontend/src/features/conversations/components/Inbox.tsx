@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useMatch, useParams, useSearchParams } from 'react-router-dom';
+import { useSlots } from '@/lib/slots';
 import { useUnreadTotal } from '../api/get-unread-total';
 import { filtersFromParams } from '../utils/filters';
 import { ConversationFilters } from './ConversationFilters';
@@ -12,10 +13,10 @@ function useInboxTitle() {
   const { t } = useTranslation();
   const { data } = useUnreadTotal();
   const title = t('inbox.title');
-  const count = data?.count ?? 0;
+  const count = data?.messages ?? 0;
   useEffect(() => {
-    document.title = count > 0 ? `(${count}${data?.atLeast ? '+' : ''}) ${title}` : title;
-  }, [count, data?.atLeast, title]);
+    document.title = count > 0 ? `(${count}) ${title}` : title;
+  }, [count, title]);
 }
 
 /**
@@ -29,12 +30,18 @@ export function InboxLayout() {
   const match = useMatch('/conversations/:id');
   const selectedId = match?.params.id ?? null;
   const filters = useMemo(() => filtersFromParams(params), [params]);
+  const { InboxActions } = useSlots();
   useInboxTitle();
 
   return (
     <div className={`inbox${selectedId ? ' inbox--has-selection' : ''}`}>
       <h1 className="visually-hidden">{t('inbox.title')}</h1>
       <nav className="inbox__list" aria-label={t('inbox.conversations')}>
+        {InboxActions && (
+          <div className="inbox__actions">
+            <InboxActions />
+          </div>
+        )}
         <ConversationFilters />
         <ConversationList filters={filters} selectedId={selectedId} search={search} />
         <p className="inbox__hint muted">{t('inbox.keyboardHint')}</p>

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '@/lib/api-types';
 import { formatDateTime, formatMoney, formatTime } from '@/lib/format';
+import { useLocaleContext } from '@/lib/use-locale';
 import { messageStatusLabel } from '../utils/labels';
 import { ChannelBadge } from './ChannelBadge';
 
@@ -23,8 +24,8 @@ function authorLabel(t: TFunction, message: Message): string | null {
 }
 
 export function MessageBubble({ message }: { message: Message }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language;
+  const { t } = useTranslation();
+  const { locale, timeZone } = useLocaleContext();
   const isNote = message.kind === 'note';
   const side = isNote || message.direction === 'outbound' ? 'outbound' : 'inbound';
   const failed = message.status === 'failed';
@@ -45,8 +46,8 @@ export function MessageBubble({ message }: { message: Message }) {
         <p className="msg__meta">
           {!isNote && <ChannelBadge channel={message.channel} />}
           {author && <span className="msg__author">{author}</span>}
-          <time dateTime={message.created_at} title={formatDateTime(message.created_at, locale)}>
-            {formatTime(message.created_at, locale)}
+          <time dateTime={message.created_at} title={formatDateTime(message.created_at, locale, timeZone)}>
+            {formatTime(message.created_at, locale, timeZone)}
           </time>
           {message.direction === 'outbound' && !isNote && (
             <span className={`msg__status msg__status--${message.status}`} data-testid="message-status">

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { Spinner } from '@/components/LoadingScreen';
 import { describeDay } from '@/lib/format';
+import { useLocaleContext } from '@/lib/use-locale';
 import { useNow } from '@/lib/use-now';
 import { flattenMessages, useMessages } from '../api/get-messages';
 import { groupByDay } from '../utils/thread';
@@ -22,11 +23,12 @@ interface ScrollSnapshot {
 }
 
 export function MessageThread({ conversationId }: { conversationId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const { locale, timeZone } = useLocaleContext();
   const query = useMessages(conversationId);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const messages = useMemo(() => flattenMessages(query.data), [query.data]);
-  const groups = useMemo(() => groupByDay(messages), [messages]);
+  const groups = useMemo(() => groupByDay(messages, timeZone), [messages, timeZone]);
   const now = useNow(60_000);
   const scrollRef = useRef<HTMLDivElement>(null);
   const snapshot = useRef<ScrollSnapshot>({
@@ -106,7 +108,7 @@ export function MessageThread({ conversationId }: { conversationId: string }) {
       {messages.length === 0 && <p className="thread__empty muted">{t('thread.empty')}</p>}
       <ol className="thread__days" role="log" aria-label={t('thread.label')}>
         {groups.map((group) => {
-          const day = describeDay(group.date, now, i18n.language);
+          const day = describeDay(group.date, now, locale, timeZone);
           const label =
             day.kind === 'today' ? t('thread.today') : day.kind === 'yesterday' ? t('thread.yesterday') : day.text;
           return (

@@ -7,12 +7,12 @@ export interface DayGroup {
   messages: Message[];
 }
 
-/** Splits an oldest→newest list into runs of messages from the same local day. */
-export function groupByDay(messages: Message[]): DayGroup[] {
+/** Splits an oldest→newest list into runs of messages from the same day in `timeZone`. */
+export function groupByDay(messages: Message[], timeZone?: string): DayGroup[] {
   const groups: DayGroup[] = [];
   for (const message of messages) {
     const date = new Date(message.created_at);
-    const key = dayKey(date);
+    const key = dayKey(date, timeZone);
     const last = groups[groups.length - 1];
     if (last && last.key === key) last.messages.push(message);
     else groups.push({ key, date, messages: [message] });

@@ -1,0 +1,1 @@
+"""Rate tables read from files, for estimating message costs."""

@@ -1,0 +1,121 @@
+"""Twilio's callbacks (status and inbound SMS), checked with X-Twilio-Signature before anything is kept."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+
+from adapters.db import webhook_store
+from adapters.db.tables import channel_connections
+from adapters.twilio import signature
+from api.deps import ContainerDep
+from api.errors import problem_response
+from api.webhook_body import BodyTooLarge, read_limited, too_large
+
+log = logging.getLogger("webhooks.twilio")
+router = APIRouter(prefix="/webhooks/twilio", tags=["webhooks"])
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+async def _verified_connections(
+    container: ContainerDep, request: Request, params: list[tuple[str, str]], body: bytes
+) -> list[dict]:  # type: ignore[type-arg]
+    """Connections of the calling account whose auth token validates the signature (empty: refuse)."""
+    account_sid = dict(params).get("AccountSid", "")
+    if not account_sid.startswith("AC"):
+        return []
+    async with container.sessions() as session:
+        rows = [
+            dict(r)
+            for r in (
+                await session.execute(
+                    select(channel_connections).where(
+                        channel_connections.c.channel == "sms",
+                        channel_connections.c.settings["account_sid"].astext == account_sid,
+                    )
+                )
+            ).mappings()
+        ]
+    # the URL Twilio called, as the deployment is reached from outside (behind a proxy too)
+    url = container.settings.base_url + request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    header = request.headers.get("x-twilio-signature")
+    return [
+        r
+        for r in rows
+        if signature.is_valid(
+            url, params, str(container.secret_box.open(r["secrets"]).get("auth_token", "")), header, body
+        )
+    ]
+
+
+async def _receive(
+    request: Request, container: ContainerDep, kind: str
+) -> Response | tuple[list[tuple[str, str]], list[dict], bytes]:  # type: ignore[type-arg]
+    limit = container.settings.max_webhook_bytes
+    try:
+        body = await read_limited(request, limit)
+    except BodyTooLarge:
+        return too_large(request, limit)
+    try:
+        params = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError):
+        params = []
+    connections = await _verified_connections(container, request, params, body)
+    if not connections:
+        request.app.state.metrics.webhooks.labels("twilio", "bad_signature").inc()
+        return problem_response(
+            request, 403, "invalid_signature", "The Twilio signature does not match, or the account is unknown."
+        )
+    return params, connections, body
+
+
+def _owner(form: dict[str, str], connections: list[dict], kind: str):  # type: ignore[no-untyped-def,type-arg]
+    """The property of this callback: by the number or service it reached (inbound), else the account's only one."""
+    if kind == "inbound":
+        targets = {form.get("To"), form.get("MessagingServiceSid")}
+        matching = [c for c in connections if c["external_id"] in targets]
+        if matching:
+            return matching[0]["property_id"]
+    owners = {c["property_id"] for c in connections}
+    return owners.pop() if len(owners) == 1 else None
+
+
+async def _store(request: Request, container: ContainerDep, kind: str) -> Response:
+    received = await _receive(request, container, kind)
+    if isinstance(received, Response):
+        return received
+    params, connections, _ = received
+    form = dict(params)
+    key = f"{kind}:{form.get('MessageSid', '')}:{form.get('MessageStatus', '')}:{form.get('ErrorCode', '')}"
+    payload = json.dumps({"kind": kind, "form": params}).encode()
+    stored = await webhook_store.store_event(
+        container.sessions,
+        "twilio",
+        payload,
+        webhook_store.kept_headers(request.headers.items()),
+        _owner(form, connections, kind),
+        container.clock.now(),
+        key=key,
+    )
+    request.app.state.metrics.webhooks.labels("twilio", "stored" if stored else "duplicate").inc()
+    if kind == "inbound":
+        return Response(EMPTY_TWIML, media_type="text/xml")
+    return Response(status_code=200)
+
+
+@router.post("/status", summary="Twilio status callbacks (signed)", responses={403: {"description": "Bad signature"}})
+async def status_callback(request: Request, container: ContainerDep) -> Response:
+    return await _store(request, container, "status")
+
+
+@router.post(
+    "/inbound",
+    summary="Inbound SMS from guests (signed); answers empty TwiML",
+    responses={403: {"description": "Bad signature"}},
+)
+async def inbound_sms(request: Request, container: ContainerDep) -> Response:
+    return await _store(request, container, "inbound")
