@@ -19,6 +19,8 @@ class SandboxState:
     # seconds between the status callbacks of one send (sent, delivered, read)
     callback_delays: tuple[float, float, float] = (0.3, 0.8, 2.0)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # Twilio: numbers that texted STOP (Twilio answers 21610 to sends until START)
+    unsubscribed: set[str] = field(default_factory=set)
 
     def record(self, provider: str, path: str, body: Any) -> None:
         self.requests.append({"provider": provider, "path": path, "body": body, "at": time.time()})

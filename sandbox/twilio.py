@@ -1,17 +1,91 @@
-"""A fake Twilio Messages API (201 JSON, form bodies, basic auth)."""
+"""A fake Twilio Messages API: 201 JSON, form bodies, basic auth, signed status callbacks, guest SMS on demand.
+
+Like Twilio, it knows each account's auth token (it reads the connection the product stored) and
+signs every callback with it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import select
 
+from adapters.db.tables import channel_connections
+from adapters.twilio.signature import compute
 from sandbox.state import SandboxState
+
+log = logging.getLogger("sandbox.twilio")
+UNDELIVERABLE_SUFFIX = "0007"  # numbers ending like this get "undelivered" with carrier error 30007
+
+
+def _error(code: int, message: str, status: int) -> JSONResponse:
+    return JSONResponse(
+        {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status},
+        status_code=status,
+    )
+
+
+async def auth_token_of(request: Request, account_sid: str) -> str | None:
+    container = request.app.state.container
+    async with container.sessions() as session:
+        sealed = await session.scalar(
+            select(channel_connections.c.secrets)
+            .where(
+                channel_connections.c.channel == "sms",
+                channel_connections.c.settings["account_sid"].astext == account_sid,
+            )
+            .limit(1)
+        )
+    return container.secret_box.open(sealed).get("auth_token") if sealed else None
+
+
+async def post_signed(request: Request, url: str, form: dict[str, str], token: str) -> int:
+    container = request.app.state.container
+    signature = compute(url, list(form.items()), token)
+    response = await container.http.post(url, data=form, headers={"X-Twilio-Signature": signature})
+    return int(response.status_code)
+
+
+async def _callbacks(
+    request: Request, state: SandboxState, url: str, token: str, base: dict[str, str], to: str
+) -> None:
+    steps: list[dict[str, str]] = [{"MessageStatus": "sent"}]
+    steps.append(
+        {"MessageStatus": "undelivered", "ErrorCode": "30007"}
+        if to.endswith(UNDELIVERABLE_SUFFIX)
+        else {"MessageStatus": "delivered", "Price": "-0.07900", "PriceUnit": "USD"}
+    )
+    try:
+        for delay, step in zip(state.callback_delays, steps, strict=False):
+            await asyncio.sleep(delay)
+            form = {**base, **step, "SmsStatus": step["MessageStatus"]}
+            await post_signed(request, url, form, token)
+    except Exception:  # the product may be shutting down; a fake provider just gives up
+        log.warning("sandbox twilio callback failed", exc_info=True)
 
 
 def twilio_router(state: SandboxState) -> APIRouter:
     router = APIRouter(prefix="/twilio")
+
+    @router.get("/2010-04-01/Accounts/{account_sid}.json")
+    async def account(account_sid: str, request: Request) -> JSONResponse:
+        token = await auth_token_of(request, account_sid)
+        state.record("twilio", request.url.path, {})
+        if not request.headers.get("authorization", "").startswith("Basic "):
+            return _error(20003, "Authenticate", 401)
+        import base64
+
+        given = base64.b64decode(request.headers["authorization"].split(" ", 1)[1]).decode().split(":", 1)
+        if given[0] != account_sid or (token is not None and given[1] != token) or given[1] == "wrong":
+            return _error(20003, "Authenticate", 401)
+        return JSONResponse(
+            {"sid": account_sid, "friendly_name": "Sandbox hotel account", "status": "active", "type": "Full"}
+        )
 
     @router.post("/2010-04-01/Accounts/{account_sid}/Messages.json")
     async def send(account_sid: str, request: Request) -> JSONResponse:
@@ -21,21 +95,30 @@ def twilio_router(state: SandboxState) -> APIRouter:
             status, answer, headers = state.fail_next.pop(0)
             return JSONResponse(answer, status_code=status, headers=headers)
         if not request.headers.get("authorization", "").startswith("Basic "):
-            return JSONResponse(
-                {
-                    "code": 20003,
-                    "message": "Authenticate",
-                    "more_info": "https://www.twilio.com/docs/errors/20003",
-                    "status": 401,
-                },
-                status_code=401,
-            )
+            return _error(20003, "Authenticate", 401)
+        to = str(form.get("To", ""))
+        if not to.startswith("+") or not to[1:].isdigit():
+            return _error(21211, f"The 'To' number {to} is not a valid phone number.", 400)
+        if to in state.unsubscribed:
+            return _error(21610, "Attempt to send to unsubscribed recipient", 400)
         sid = "SM" + secrets.token_hex(16)
+        callback = form.get("StatusCallback")
+        token = await auth_token_of(request, account_sid)
+        if callback and token:
+            base = {
+                "AccountSid": account_sid,
+                "ApiVersion": "2010-04-01",
+                "From": str(form.get("From", "")),
+                "MessageSid": sid,
+                "SmsSid": sid,
+                "To": to,
+            }
+            state.spawn(_callbacks(request, state, str(callback), token, base, to))
         return JSONResponse(
             {
                 "sid": sid,
                 "account_sid": account_sid,
-                "to": form.get("To"),
+                "to": to,
                 "from": form.get("From"),
                 "body": form.get("Body"),
                 "status": "queued",
@@ -51,5 +134,36 @@ def twilio_router(state: SandboxState) -> APIRouter:
             },
             status_code=201,
         )
+
+    @router.post("/inject")
+    async def inject(request: Request) -> JSONResponse:
+        """A guest texts the hotel: {account_sid, from, to, body}. Signed like Twilio's inbound webhook."""
+        data: dict[str, Any] = await request.json()
+        account_sid = str(data["account_sid"])
+        token = await auth_token_of(request, account_sid)
+        if token is None:
+            return _error(20404, "Unknown account", 404)
+        sid = "SM" + secrets.token_hex(16)
+        body = str(data.get("body", ""))
+        if body.strip().upper() in {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}:
+            state.unsubscribed.add(str(data["from"]))  # Twilio itself blocks further sends (21610)
+        elif body.strip().upper() in {"START", "YES", "UNSTOP"}:
+            state.unsubscribed.discard(str(data["from"]))
+        form = {
+            "AccountSid": account_sid,
+            "ApiVersion": "2010-04-01",
+            "Body": body,
+            "From": str(data["from"]),
+            "To": str(data["to"]),
+            "MessageSid": sid,
+            "SmsMessageSid": sid,
+            "SmsSid": sid,
+            "NumMedia": "0",
+            "NumSegments": "1",
+            "FromCountry": "FR",
+        }
+        url = f"{request.app.state.container.settings.base_url}/webhooks/twilio/inbound"
+        status = await post_signed(request, url, form, token)
+        return JSONResponse({"sid": sid, "webhook_status": status})
 
     return router

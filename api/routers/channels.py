@@ -26,6 +26,7 @@ VISIBLE = (
     "account_sid",
     "from_number",
     "messaging_service_sid",
+    "friendly_name",
     "host",
     "port",
     "sender",

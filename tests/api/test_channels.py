@@ -101,3 +101,49 @@ async def test_bad_shapes_are_422_and_agents_may_not_connect(client, container):
     await make_user(container, prop, email="agent@hotel.test", role="agent")
     await client.login("agent@hotel.test", "correct horse")
     assert (await client.put("/api/v1/channels/whatsapp", json=FORM)).status_code == 403
+
+
+SMS_FORM = {"account_sid": "AC" + "2" * 32, "auth_token": "twilio-secret-token", "from_number": "07 57 00 00 00"}
+
+
+async def test_connecting_sms_fetches_the_account_and_normalises_the_sender(client, container):
+    await _owner(client, container)
+    with respx.mock:
+        route = respx.get(f"https://api.twilio.com/2010-04-01/Accounts/{SMS_FORM['account_sid']}.json").respond(
+            200, json={"sid": SMS_FORM["account_sid"], "friendly_name": "Hôtel des Tilleuls", "status": "active"}
+        )
+        response = await client.put("/api/v1/channels/sms", json=SMS_FORM)
+    assert response.status_code == 200, response.text
+    import base64
+
+    assert (
+        route.calls.last.request.headers["authorization"]
+        == "Basic " + base64.b64encode(f"{SMS_FORM['account_sid']}:twilio-secret-token".encode()).decode()
+    )
+    body = response.json()
+    assert body["details"]["from_number"] == "+33757000000" and body["details"]["friendly_name"] == "Hôtel des Tilleuls"
+    assert "twilio-secret-token" not in response.text
+
+
+async def test_bad_twilio_credentials_are_explained(client, container):
+    await _owner(client, container)
+    with respx.mock:
+        respx.get(f"https://api.twilio.com/2010-04-01/Accounts/{SMS_FORM['account_sid']}.json").respond(
+            401,
+            json={
+                "code": 20003,
+                "message": "Authenticate",
+                "more_info": "https://www.twilio.com/docs/errors/20003",
+                "status": 401,
+            },
+        )
+        response = await client.put("/api/v1/channels/sms", json=SMS_FORM)
+    assert response.status_code == 409 and "Account SID and auth token" in response.json()["detail"]
+    both = await client.put("/api/v1/channels/sms", json={**SMS_FORM, "messaging_service_sid": "MG" + "1" * 32})
+    assert both.status_code == 422 and both.json()["errors"][0]["code"] == "one_sender"
+
+
+async def test_sms_segments_endpoint(client, container):
+    await _owner(client, container)
+    answer = (await client.post("/api/v1/sms/segments", json={"text": "Merci 🙂"})).json()
+    assert answer == {"characters": 7, "encoding": "UCS-2", "units": 8, "segments": 1, "remaining_in_segment": 62}

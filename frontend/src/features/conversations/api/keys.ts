@@ -8,3 +8,21 @@ export const conversationKeys = {
   detail: (id: string) => [...conversationKeys.all, 'detail', id] as const,
   messages: (id: string) => [...conversationKeys.all, 'messages', id] as const,
 };
+
+export const staffKeys = {
+  all: ['staff'] as const,
+};
+
+export const guestKeys = {
+  detail: (id: string) => ['guests', 'detail', id] as const,
+};
+
+export const bookingKeys = {
+  all: ['bookings'] as const,
+  ofGuest: (guestId: string) => [...bookingKeys.all, 'guest', guestId] as const,
+  search: (q: string) => [...bookingKeys.all, 'search', q] as const,
+};
+
+export const demoKeys = {
+  available: ['demo', 'available'] as const,
+};

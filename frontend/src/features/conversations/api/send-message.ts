@@ -14,6 +14,18 @@ export function postNote(conversationId: string, body: string): Promise<Message>
 
 export type Outgoing = { kind: 'message'; request: SendMessageRequest } | { kind: 'note'; body: string };
 
+/** Shows a message we just created in the thread at once, and refreshes the inbox. */
+export function useMessageSent(conversationId: string) {
+  const queryClient = useQueryClient();
+  return (message: Message) => {
+    queryClient.setQueryData<MessagePages>(conversationKeys.messages(conversationId), (data) =>
+      appendMessage(data, message),
+    );
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.lists() });
+    void queryClient.invalidateQueries({ queryKey: conversationKeys.detail(conversationId) });
+  };
+}
+
 /** Sends a reply or posts an internal note; the thread shows it at once on success. */
 export function useSendMessage(conversationId: string) {
   const queryClient = useQueryClient();

@@ -1,9 +1,12 @@
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
+import { Spinner } from '@/components/LoadingScreen';
 import type { Channel, ConversationRow } from '@/lib/api-types';
+import { replyStateReason } from '@/lib/errors';
+import { useSlots } from '@/lib/slots';
 import { useNow } from '@/lib/use-now';
-import { useSendMessage } from '../api/send-message';
+import { useMessageSent, useSendMessage } from '../api/send-message';
 import { conversationChannels, channelLabel } from '../utils/labels';
 import { describeReplyWindow, formatReplyWindow } from '../utils/reply-window';
 
@@ -33,11 +36,21 @@ export function Composer({ conversation }: Props) {
   const [body, setBody] = useState('');
   const [isNote, setIsNote] = useState(false);
   const [chosen, setChosen] = useState<Channel | null>(null);
+  const [templateOpen, setTemplateOpen] = useState(false);
+  const { TemplateComposer } = useSlots();
+  const messageSent = useMessageSent(conversation.id);
 
   const channels = conversationChannels(conversation);
   const open = openChannels(conversation, now);
   // A channel picked earlier may have closed since (window expired): fall back.
   const channel = chosen && open.includes(chosen) ? chosen : preferredChannel(conversation, open);
+  const hasWhatsApp = channels.includes('whatsapp');
+  const whatsappClosed =
+    hasWhatsApp && describeReplyWindow(conversation.reply_state.whatsapp, now).state === 'closed';
+  // Templates only help when the window closed in time, not when WhatsApp is
+  // not connected or the guest has no phone.
+  const windowClosed = whatsappClosed && conversation.reply_state.whatsapp?.code === 'whatsapp_window_closed';
+  const canUseTemplates = Boolean(TemplateComposer) && hasWhatsApp;
   const canSend = body.trim().length > 0 && !send.isPending && (isNote || channel !== null);
 
   const submit = () => {
@@ -72,13 +85,31 @@ export function Composer({ conversation }: Props) {
     if (describeReplyWindow(window, now).state === 'open') {
       return option === 'whatsapp' ? `${name} · ${formatReplyWindow(t, window, now)}` : name;
     }
-    return window?.reason
-      ? t('composer.channelUnavailable', { channel: name, reason: window.reason })
+    const reason = replyStateReason(t, window);
+    return reason
+      ? t('composer.channelUnavailable', { channel: name, reason })
       : t('composer.channelClosed', { channel: name });
   };
 
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
+
+  if (templateOpen && TemplateComposer) {
+    return (
+      <section className="composer composer--template" aria-label={t('composer.templateRegion')}>
+        <Suspense fallback={<Spinner />}>
+          <TemplateComposer
+            conversationId={conversation.id}
+            onSent={(message) => {
+              messageSent(message);
+              setTemplateOpen(false);
+            }}
+            onClose={() => setTemplateOpen(false)}
+          />
+        </Suspense>
+      </section>
+    );
+  }
 
   return (
     <form
@@ -86,6 +117,14 @@ export function Composer({ conversation }: Props) {
       aria-label={t('composer.region')}
       onSubmit={onSubmit}
     >
+      {windowClosed && canUseTemplates && !isNote && (
+        <div className="composer__banner" role="note">
+          <span>{t('composer.windowClosedBanner')}</span>
+          <button type="button" className="button button--small button--primary" onClick={() => setTemplateOpen(true)}>
+            {t('composer.chooseTemplate')}
+          </button>
+        </div>
+      )}
       {send.isError && (
         <div id={errorId}>
           <ErrorMessage error={send.error} />
@@ -118,6 +157,11 @@ export function Composer({ conversation }: Props) {
         >
           {t('composer.note')}
         </button>
+        {canUseTemplates && (
+          <button type="button" className="button button--small" onClick={() => setTemplateOpen(true)}>
+            {t('composer.template')}
+          </button>
+        )}
         <span id={hintId} className="composer__hint muted">
           {isNote ? t('composer.noteHint') : open.length === 0 ? t('composer.noOpenChannel') : t('composer.shortcut')}
         </span>

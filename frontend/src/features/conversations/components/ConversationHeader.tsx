@@ -2,34 +2,32 @@ import { useTranslation } from 'react-i18next';
 import { Link, type To } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import type { ConversationRow } from '@/lib/api-types';
-import { useSession } from '@/lib/auth';
-import { formatStay } from '@/lib/format';
 import { useUpdateConversation } from '../api/update-conversation';
-import { bookingSourceLabel, bookingStatusLabel } from '../utils/labels';
+import { AssigneePicker } from './AssigneePicker';
+import { bookingParts } from './BookingDetails';
+import { SimulateGuestReply } from './SimulateGuestReply';
 
 interface Props {
   conversation: ConversationRow;
   backTo: To;
+  sidebarOpen: boolean;
+  sidebarId: string;
+  onToggleSidebar: () => void;
+  onLinkBooking: () => void;
 }
 
-export function ConversationHeader({ conversation, backTo }: Props) {
+export function ConversationHeader({
+  conversation,
+  backTo,
+  sidebarOpen,
+  sidebarId,
+  onToggleSidebar,
+  onLinkBooking,
+}: Props) {
   const { t, i18n } = useTranslation();
-  const me = useSession();
   const update = useUpdateConversation(conversation.id);
-  const { booking, assignee } = conversation;
-  const mine = assignee?.id === me.user.id;
+  const { booking } = conversation;
   const closed = conversation.status === 'closed';
-
-  const bookingParts = booking
-    ? [
-        booking.external_ref && t('booking.ref', { ref: booking.external_ref }),
-        formatStay(booking.check_in, booking.check_out, i18n.language),
-        booking.room && t('booking.room', { room: booking.room }),
-        booking.source && bookingSourceLabel(t, booking.source),
-        booking.confirmation_code && t('booking.confirmation', { code: booking.confirmation_code }),
-        booking.status && bookingStatusLabel(t, booking.status),
-      ].filter(Boolean)
-    : [];
 
   return (
     <header className="conv-header">
@@ -50,33 +48,20 @@ export function ConversationHeader({ conversation, backTo }: Props) {
         </h2>
         <p className="conv-header__booking" data-testid="booking-summary">
           <span className="visually-hidden">{t('booking.label')}: </span>
-          {booking ? bookingParts.join(' · ') : t('booking.none')}
+          {booking ? (
+            bookingParts(t, booking, i18n.language).join(' · ')
+          ) : (
+            <>
+              {t('booking.none')}{' '}
+              <button type="button" className="link-button" onClick={onLinkBooking}>
+                {t('linkBooking.action')}
+              </button>
+            </>
+          )}
         </p>
       </div>
       <div className="conv-header__actions" role="group" aria-label={t('conversation.actions')}>
-        <span className="conv-header__assignee muted">
-          {assignee ? t('conversation.assignedTo', { name: assignee.name }) : t('conversation.unassigned')}
-        </span>
-        {!mine && (
-          <button
-            type="button"
-            className="button button--small"
-            disabled={update.isPending}
-            onClick={() => update.mutate({ type: 'assign', userId: me.user.id })}
-          >
-            {t('conversation.assignToMe')}
-          </button>
-        )}
-        {assignee && (
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            disabled={update.isPending}
-            onClick={() => update.mutate({ type: 'assign', userId: null })}
-          >
-            {t('conversation.unassign')}
-          </button>
-        )}
+        <AssigneePicker conversation={conversation} />
         <button
           type="button"
           className="button button--small"
@@ -84,6 +69,17 @@ export function ConversationHeader({ conversation, backTo }: Props) {
           onClick={() => update.mutate({ type: closed ? 'reopen' : 'close' })}
         >
           {closed ? t('conversation.reopen') : t('conversation.close')}
+        </button>
+        <SimulateGuestReply conversationId={conversation.id} />
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          aria-expanded={sidebarOpen}
+          aria-controls={sidebarId}
+          onClick={onToggleSidebar}
+          data-testid="sidebar-toggle"
+        >
+          {sidebarOpen ? t('sidebar.hide') : t('sidebar.show')}
         </button>
       </div>
       {update.isError && <ErrorMessage error={update.error} className="conv-header__error" />}

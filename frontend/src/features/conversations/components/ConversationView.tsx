@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { To } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
@@ -8,6 +8,8 @@ import { useConversation } from '../api/get-conversation';
 import { useMarkRead } from '../api/mark-read';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
+import { GuestSidebar } from './GuestSidebar';
+import { LinkBookingDialog } from './LinkBookingDialog';
 import { MessageThread } from './MessageThread';
 
 interface Props {
@@ -15,10 +17,42 @@ interface Props {
   backTo: To;
 }
 
+const SIDEBAR_KEY = 'gm_sidebar';
+const WIDE = '(min-width: 75rem)';
+
+/** Side panel open by default on wide screens (and as last left there); a toggled overlay on narrow ones. */
+function initialSidebar(): boolean {
+  const wide = typeof window.matchMedia === 'function' ? window.matchMedia(WIDE).matches : true;
+  if (!wide) return false;
+  try {
+    return localStorage.getItem(SIDEBAR_KEY) !== 'closed';
+  } catch {
+    return true;
+  }
+}
+
+function useSidebar(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState(initialSidebar);
+  const set = (next: boolean) => {
+    setOpen(next);
+    const wide = typeof window.matchMedia === 'function' ? window.matchMedia(WIDE).matches : true;
+    if (!wide) return; // the overlay's state is not a preference
+    try {
+      localStorage.setItem(SIDEBAR_KEY, next ? 'open' : 'closed');
+    } catch {
+      // not persisted
+    }
+  };
+  return [open, set];
+}
+
 export function ConversationView({ id, backTo }: Props) {
   const { t } = useTranslation();
   const conversation = useConversation(id);
   const { mutate: markRead } = useMarkRead();
+  const [sidebarOpen, setSidebarOpen] = useSidebar();
+  const [linking, setLinking] = useState(false);
+  const sidebarId = useId();
 
   // Mark read once when opened, and again whenever new unread messages arrive
   // while the conversation is on screen.
@@ -49,14 +83,33 @@ export function ConversationView({ id, backTo }: Props) {
 
   const row = conversation.data;
   return (
-    <section
-      className="conversation"
-      aria-labelledby={`conversation-${row.id}-title`}
-      data-testid="conversation-view"
-    >
-      <ConversationHeader conversation={row} backTo={backTo} />
-      <MessageThread conversationId={row.id} />
-      <Composer key={row.id} conversation={row} />
-    </section>
+    <div className={`conversation-layout${sidebarOpen ? ' conversation-layout--sidebar' : ''}`}>
+      <section
+        className="conversation"
+        aria-labelledby={`conversation-${row.id}-title`}
+        data-testid="conversation-view"
+      >
+        <ConversationHeader
+          conversation={row}
+          backTo={backTo}
+          sidebarOpen={sidebarOpen}
+          sidebarId={sidebarId}
+          onToggleSidebar={() => setSidebarOpen(!sidebarOpen)}
+          onLinkBooking={() => setLinking(true)}
+        />
+        <MessageThread conversationId={row.id} />
+        <Composer key={row.id} conversation={row} />
+      </section>
+      {sidebarOpen && (
+        <div id={sidebarId} className="conversation-layout__sidebar">
+          <GuestSidebar
+            conversation={row}
+            onClose={() => setSidebarOpen(false)}
+            onLinkBooking={() => setLinking(true)}
+          />
+        </div>
+      )}
+      {linking && <LinkBookingDialog conversation={row} onClose={() => setLinking(false)} />}
+    </div>
   );
 }
