@@ -21,6 +21,8 @@ from api.routers import (
     sharing,
     sms,
     staff,
+    template_sends,
+    templates,
     webhooks_twilio,
     webhooks_whatsapp,
 )
@@ -98,6 +100,8 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         sharing,
         sms,
         staff,
+        template_sends,
+        templates,
         webhooks_twilio,
         webhooks_whatsapp,
     ):

@@ -16,7 +16,9 @@ from adapters.realtime.redis_events import RedisEventPublisher
 from adapters.security.argon2_password_hasher import Argon2PasswordHasher
 from adapters.security.redis_login_throttle import RedisLoginThrottle
 from api.settings import Settings
+from adapters.pricing.json_rate_table import load_rate_table
 from domain.clock import Clock, SystemClock
+from domain.templates.pricing import RateTable
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Container:
     publisher: RedisEventPublisher
     gateway: ConnectionChannelGateway
     clock: Clock
+    rates: RateTable
 
     def uow(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.sessions, self.publisher)
@@ -67,4 +70,5 @@ def build_container(
         publisher=publisher,
         gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url),
         clock=clock or SystemClock(),
+        rates=load_rate_table(),
     )

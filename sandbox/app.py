@@ -12,12 +12,14 @@ from sandbox.demo import demo_router
 from sandbox.state import SandboxState
 from sandbox.twilio import twilio_router
 from sandbox.whatsapp import whatsapp_router
+from sandbox.whatsapp_templates import templates_router
 
 
 def sandbox_router(settings: Settings, state: SandboxState | None = None) -> APIRouter:
     state = state or SandboxState()
     router = APIRouter(prefix="/sandbox", include_in_schema=False)
-    router.include_router(whatsapp_router(state))
+    router.include_router(whatsapp_router(state))  # first: its POST /inject must win over POST /{template_id}
+    router.include_router(templates_router(state))
     router.include_router(twilio_router(state))
 
     @router.get("/requests")

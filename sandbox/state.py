@@ -19,6 +19,9 @@ class SandboxState:
     # seconds between the status callbacks of one send (sent, delivered, read)
     callback_delays: tuple[float, float, float] = (0.3, 0.8, 2.0)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # WhatsApp templates as Meta holds them: id -> creation body plus "status"
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    review_delay: float = 1.0
     # Twilio: numbers that texted STOP (Twilio answers 21610 to sends until START)
     unsubscribed: set[str] = field(default_factory=set)
 

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from adapters.whatsapp.signature import sign
 from sandbox.state import SandboxState
+from sandbox.whatsapp_templates import template_send_error
 
 log = logging.getLogger("sandbox.whatsapp")
 WINDOW = timedelta(hours=24)
@@ -123,6 +124,10 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
             )
         if kind == "text" and not (body.get("text") or {}).get("body"):
             return _error(100, "Invalid parameter", "text.body is required.")
+        if kind == "template":
+            refused = template_send_error(state, body)
+            if refused is not None:
+                return refused
         wamid = "wamid.SBX" + secrets.token_hex(12).upper()
         failure = None
         last = state.last_inbound.get((phone_number_id, to))
@@ -156,6 +161,9 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
     @router.get("/{phone_number_id}")
     async def phone_number(phone_number_id: str, request: Request) -> JSONResponse:
         state.record("whatsapp", request.url.path, dict(request.query_params))
+        if phone_number_id in state.templates:  # the same Graph path reads a template by its id
+            template = state.templates[phone_number_id]
+            return JSONResponse({"id": phone_number_id, "name": template["name"], "status": template["status"]})
         token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         if not token:
             return _error(190, "Invalid OAuth access token.", "Error validating access token.", status=401)

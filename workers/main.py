@@ -29,6 +29,7 @@ from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
 from workers.relay import relay_forever
 from workers.sweep import requeue_stuck
+from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event
 
 log = logging.getLogger("workers")
@@ -57,6 +58,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["sessions"] = make_session_factory(ctx["engine"])
     ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     box = FernetSecretBox(settings.encryption_key or "")
+    ctx["box"] = box
     ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url)
     ctx["publisher"] = RedisEventPublisher(ctx["redis"])
     ctx["queue"] = ArqJobQueue(ctx["redis"])
@@ -105,10 +107,17 @@ async def sweep(ctx: dict[str, Any]) -> int:
     return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
 
 
+async def sync_templates(ctx: dict[str, Any]) -> int:
+    return await sync_pending_templates(ctx["sessions"], ctx["box"], ctx["http"], ctx["clock"])
+
+
 def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
         "functions": [deliver_message, func(process_webhook, max_tries=10)],
-        "cron_jobs": [cron(sweep, second={0, 30}, run_at_startup=True, unique=True)],
+        "cron_jobs": [
+            cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
+            cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
+        ],
         "on_startup": startup,
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379"),

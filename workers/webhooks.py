@@ -8,15 +8,22 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
 from adapters.db import webhook_store
+from adapters.db.tables import channel_connections
+from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.twilio import webhook_parser as twilio_parser
 from adapters.whatsapp.webhook_parser import parse
 from domain.clock import Clock
 from domain.services.inbound import record_inbound
+from domain.ports.templates import TemplateReview
 from domain.services.status_updates import apply_status
+from domain.services.templates import apply_review
 
 log = logging.getLogger("workers.webhooks")
+
 
 
 async def _route(uow: SqlaUnitOfWork, phone_number_id: str | None) -> uuid.UUID | None:
@@ -26,9 +33,31 @@ async def _route(uow: SqlaUnitOfWork, phone_number_id: str | None) -> uuid.UUID 
     return found[0]["property_id"] if found else None
 
 
-async def process_whatsapp(uow: SqlaUnitOfWork, payload: dict[str, Any]) -> dict[str, int]:
-    counts = {"inbound": 0, "statuses": 0, "unrouted": 0}
+async def _template_event(uow: SqlaUnitOfWork, store: SqlaTemplateStore, waba_id: str | None, value: dict[str, Any],
+                          clock: Clock) -> bool:
+    provider_id = str(value.get("message_template_id", ""))
+    template = await store.by_provider_id(provider_id) if provider_id else None
+    if template is None:
+        return False
+    # only the business account that owns the template may change it
+    owner = await uow.session.scalar(select(channel_connections.c.settings["waba_id"].astext).where(
+        channel_connections.c.property_id == template.property_id, channel_connections.c.channel == "whatsapp"))
+    if not waba_id or owner != waba_id:
+        log.warning("template event from a business account that does not own the template")
+        return False
+    info = value.get("rejection_info") or {}
+    review = TemplateReview(provider_id, str(value.get("event", "")), value.get("reason"))
+    return await apply_review(store, review, clock.now(), info.get("recommendation") or info.get("reason")) is not None
+
+
+async def process_whatsapp(uow: SqlaUnitOfWork, payload: dict[str, Any], clock: Clock | None = None) -> dict[str, int]:
+    counts = {"inbound": 0, "statuses": 0, "unrouted": 0, "templates": 0}
     for change in parse(payload):
+        if change.template_events and clock is not None:
+            store = SqlaTemplateStore(uow.sessions_factory)
+            for value in change.template_events:
+                counts["templates"] += int(await _template_event(uow, store, change.waba_id, value, clock))
+            continue
         property_id = await _route(uow, change.phone_number_id)
         if property_id is None:
             counts["unrouted"] += len(change.inbound) + len(change.statuses)
@@ -64,7 +93,7 @@ async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, cl
             return None
         payload = json.loads(event["body"])
         if event["provider"] == "whatsapp":
-            counts = await process_whatsapp(uow, payload)
+            counts = await process_whatsapp(uow, payload, clock)
         elif event["provider"] == "twilio":
             counts = await process_twilio(uow, payload, event["property_id"], clock)
         else:

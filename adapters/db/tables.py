@@ -284,6 +284,32 @@ webhook_events = Table(
 )
 
 
+whatsapp_templates = Table(
+    "whatsapp_templates",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("name", String(512), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("header_text", String(200)),
+    Column("body", Text, nullable=False),
+    Column("footer", String(200)),
+    Column("buttons", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("body_variables", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("header_variable", JSONB),
+    Column("status", String(16), nullable=False),
+    Column("provider_template_id", String(64)),
+    Column("rejection_reason", String(64)),
+    Column("rejection_recommendation", Text),
+    Column("submitted_at", TS),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    UniqueConstraint("property_id", "name", "language"),
+    Index("ix_whatsapp_templates_provider_template_id", "provider_template_id"),
+)
+
+
 def map_domain() -> None:
     """Map the domain dataclasses onto the tables once per process."""
     from domain import model

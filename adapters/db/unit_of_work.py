@@ -43,6 +43,7 @@ class SqlaUnitOfWork:
         self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
     ) -> None:
         self._factory = session_factory
+        self.sessions_factory = session_factory  # for stores that keep their own short transactions
         self._publisher = publisher
         self._events: list[RealtimeEvent] = []
 

@@ -30,6 +30,30 @@ def text_payload(request: OutboundRequest) -> dict[str, Any]:
     }
 
 
+def template_payload(request: OutboundRequest) -> dict[str, Any]:
+    """A template send: the parameters were resolved when the message was written, one per variable."""
+    params = request.template_params or {}
+    parts: list[dict[str, Any]] = []
+    if params.get("header"):
+        parts.append({"type": "header", "parameters": [{"type": "text", "text": params["header"]}]})
+    if params.get("body"):
+        parts.append({"type": "body", "parameters": [{"type": "text", "text": value} for value in params["body"]]})
+    for button in params.get("buttons") or []:
+        parts.append({"type": "button", "sub_type": "url", "index": str(button["index"]),
+                      "parameters": [{"type": "text", "text": button["text"]}]})
+    template: dict[str, Any] = {"name": request.template_name, "language": {"code": request.template_language or "en"}}
+    if parts:
+        template["components"] = parts
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": wa_recipient(request.to),
+        "type": "template",
+        "template": template,
+        "biz_opaque_callback_data": str(request.message_id),
+    }
+
+
 class WhatsAppCloudSender:
     def __init__(
         self, http: httpx.AsyncClient, *, phone_number_id: str, access_token: str, base_url: str = DEFAULT_GRAPH_URL
@@ -39,7 +63,7 @@ class WhatsAppCloudSender:
         self._headers = {"Authorization": f"Bearer {access_token}", "Content-Type": "application/json"}
 
     async def send(self, request: OutboundRequest) -> SendReceipt:
-        payload = text_payload(request)
+        payload = template_payload(request) if request.template_name else text_payload(request)
         try:
             response = await self._http.post(self._url, json=payload, headers=self._headers)
         except httpx.HTTPError as exc:

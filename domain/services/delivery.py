@@ -87,6 +87,7 @@ async def _claim(
         to=recipient,
         body=message.body,
         template_name=message.template_name,
+        template_language=(message.template_params or {}).get("language"),
         template_params=message.template_params,
     )
     return request, DeliveryOutcome(MessageStatus.SENDING, attempt=message.attempts)
