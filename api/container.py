@@ -12,11 +12,11 @@ from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.pricing.json_rate_table import load_rate_table
 from adapters.realtime.redis_events import RedisEventPublisher
 from adapters.security.argon2_password_hasher import Argon2PasswordHasher
 from adapters.security.redis_login_throttle import RedisLoginThrottle
 from api.settings import Settings
-from adapters.pricing.json_rate_table import load_rate_table
 from domain.clock import Clock, SystemClock
 from domain.templates.pricing import RateTable
 

@@ -21,9 +21,20 @@ PROMOTIONAL = re.compile(r"discount|offer|% off|promo|sale|réduction|offre", re
 
 
 def _error(message: str, subcode: int, user_msg: str) -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": "OAuthException", "code": 100, "error_subcode": subcode,
-                                   "error_user_title": "Template error", "error_user_msg": user_msg,
-                                   "fbtrace_id": "SBX" + secrets.token_hex(6)}}, status_code=400)
+    return JSONResponse(
+        {
+            "error": {
+                "message": message,
+                "type": "OAuthException",
+                "code": 100,
+                "error_subcode": subcode,
+                "error_user_title": "Template error",
+                "error_user_msg": user_msg,
+                "fbtrace_id": "SBX" + secrets.token_hex(6),
+            }
+        },
+        status_code=400,
+    )
 
 
 def _body(template: dict[str, Any]) -> str:
@@ -48,11 +59,23 @@ def verdict(template: dict[str, Any]) -> tuple[str, str, dict[str, str] | None]:
     """Simple rules standing in for Meta's review."""
     text = _body(template)
     if re.search(r"\}\}\s*\{\{", text):
-        return "REJECTED", "INVALID_FORMAT", {"reason": "Your template has parameters placed next to each other.",
-                                               "recommendation": "Separate parameters with text or punctuation."}
+        return (
+            "REJECTED",
+            "INVALID_FORMAT",
+            {
+                "reason": "Your template has parameters placed next to each other.",
+                "recommendation": "Separate parameters with text or punctuation.",
+            },
+        )
     if template.get("category") == "UTILITY" and PROMOTIONAL.search(text):
-        return "REJECTED", "INCORRECT_CATEGORY", {"reason": "This template's content is promotional.",
-                                                   "recommendation": "Submit it as a MARKETING template or remove the offer."}
+        return (
+            "REJECTED",
+            "INCORRECT_CATEGORY",
+            {
+                "reason": "This template's content is promotional.",
+                "recommendation": "Submit it as a MARKETING template or remove the offer.",
+            },
+        )
     return "APPROVED", "NONE", None
 
 
@@ -64,13 +87,22 @@ async def _review(request: Request, state: SandboxState, waba_id: str, template_
         template = state.templates[template_id]
         status, reason, info = verdict(template)
         template["status"] = status
-        value: dict[str, Any] = {"event": status, "message_template_id": int(template_id),
-                                 "message_template_name": template["name"], "message_template_language": template["language"],
-                                 "reason": reason, "message_template_category": template["category"]}
+        value: dict[str, Any] = {
+            "event": status,
+            "message_template_id": int(template_id),
+            "message_template_name": template["name"],
+            "message_template_language": template["language"],
+            "reason": reason,
+            "message_template_category": template["category"],
+        }
         if info:
             value["rejection_info"] = info
-        payload = {"object": "whatsapp_business_account", "entry": [{"id": waba_id, "time": 0, "changes": [
-            {"field": "message_template_status_update", "value": value}]}]}
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {"id": waba_id, "time": 0, "changes": [{"field": "message_template_status_update", "value": value}]}
+            ],
+        }
         await deliver_webhook(request, payload)
     except Exception:
         log.warning("sandbox template review failed", exc_info=True)
@@ -120,13 +152,33 @@ def template_send_error(state: SandboxState, body: dict[str, Any]) -> JSONRespon
     """Meta's checks on a template send: it exists in that language, is approved, and the counts match."""
     wanted = body.get("template") or {}
     language = (wanted.get("language") or {}).get("code")
-    found = next((t for t in state.templates.values() if t["name"] == wanted.get("name") and t["language"] == language), None)
+    found = next(
+        (t for t in state.templates.values() if t["name"] == wanted.get("name") and t["language"] == language), None
+    )
     if found is None or found["status"] != "APPROVED":
-        return JSONResponse({"error": {"message": "(#132001) Template name does not exist in the translation",
-                                       "type": "OAuthException", "code": 132001, "fbtrace_id": "SBX"}}, status_code=404)
+        return JSONResponse(
+            {
+                "error": {
+                    "message": "(#132001) Template name does not exist in the translation",
+                    "type": "OAuthException",
+                    "code": 132001,
+                    "fbtrace_id": "SBX",
+                }
+            },
+            status_code=404,
+        )
     expected = len(VARIABLE.findall(_body(found)))
     given = sum(len(c.get("parameters", [])) for c in wanted.get("components", []) if c.get("type") == "body")
     if expected != given:
-        return JSONResponse({"error": {"message": "(#132000) Number of parameters does not match the expected number of params",
-                                       "type": "OAuthException", "code": 132000, "fbtrace_id": "SBX"}}, status_code=400)
+        return JSONResponse(
+            {
+                "error": {
+                    "message": "(#132000) Number of parameters does not match the expected number of params",
+                    "type": "OAuthException",
+                    "code": 132000,
+                    "fbtrace_id": "SBX",
+                }
+            },
+            status_code=400,
+        )
     return None

@@ -20,16 +20,18 @@ from domain.services.templates import apply_review
 log = logging.getLogger("workers.template_sync")
 
 
-async def sync_pending_templates(sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, http: httpx.AsyncClient,
-                                 clock: Clock) -> int:
+async def sync_pending_templates(
+    sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, http: httpx.AsyncClient, clock: Clock
+) -> int:
     store, connections, api = SqlaTemplateStore(sessions), SqlaConnectionStore(sessions, box), GraphTemplateApi(http)
     changed = 0
     for template in await store.pending():
         record = await connections.get(template.property_id, "whatsapp")
         if record is None or template.provider_template_id is None or "waba_id" not in record.settings:
             continue
-        account = WhatsAppAccount(record.settings["waba_id"], str(record.secrets.get("access_token", "")),
-                                  record.settings.get("api_base_url"))
+        account = WhatsAppAccount(
+            record.settings["waba_id"], str(record.secrets.get("access_token", "")), record.settings.get("api_base_url")
+        )
         try:
             review = await api.fetch(account, template.provider_template_id)
         except ProviderFailure as failure:

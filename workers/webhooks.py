@@ -17,13 +17,12 @@ from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.twilio import webhook_parser as twilio_parser
 from adapters.whatsapp.webhook_parser import parse
 from domain.clock import Clock
-from domain.services.inbound import record_inbound
 from domain.ports.templates import TemplateReview
+from domain.services.inbound import record_inbound
 from domain.services.status_updates import apply_status
 from domain.services.templates import apply_review
 
 log = logging.getLogger("workers.webhooks")
-
 
 
 async def _route(uow: SqlaUnitOfWork, phone_number_id: str | None) -> uuid.UUID | None:
@@ -33,15 +32,19 @@ async def _route(uow: SqlaUnitOfWork, phone_number_id: str | None) -> uuid.UUID 
     return found[0]["property_id"] if found else None
 
 
-async def _template_event(uow: SqlaUnitOfWork, store: SqlaTemplateStore, waba_id: str | None, value: dict[str, Any],
-                          clock: Clock) -> bool:
+async def _template_event(
+    uow: SqlaUnitOfWork, store: SqlaTemplateStore, waba_id: str | None, value: dict[str, Any], clock: Clock
+) -> bool:
     provider_id = str(value.get("message_template_id", ""))
     template = await store.by_provider_id(provider_id) if provider_id else None
     if template is None:
         return False
     # only the business account that owns the template may change it
-    owner = await uow.session.scalar(select(channel_connections.c.settings["waba_id"].astext).where(
-        channel_connections.c.property_id == template.property_id, channel_connections.c.channel == "whatsapp"))
+    owner = await uow.session.scalar(
+        select(channel_connections.c.settings["waba_id"].astext).where(
+            channel_connections.c.property_id == template.property_id, channel_connections.c.channel == "whatsapp"
+        )
+    )
     if not waba_id or owner != waba_id:
         log.warning("template event from a business account that does not own the template")
         return False

@@ -39,8 +39,14 @@ def template_payload(request: OutboundRequest) -> dict[str, Any]:
     if params.get("body"):
         parts.append({"type": "body", "parameters": [{"type": "text", "text": value} for value in params["body"]]})
     for button in params.get("buttons") or []:
-        parts.append({"type": "button", "sub_type": "url", "index": str(button["index"]),
-                      "parameters": [{"type": "text", "text": button["text"]}]})
+        parts.append(
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": str(button["index"]),
+                "parameters": [{"type": "text", "text": button["text"]}],
+            }
+        )
     template: dict[str, Any] = {"name": request.template_name, "language": {"code": request.template_language or "en"}}
     if parts:
         template["components"] = parts

@@ -46,8 +46,12 @@ def components(template: WhatsAppTemplate) -> list[dict[str, Any]]:
 
 
 def creation_body(template: WhatsAppTemplate) -> dict[str, Any]:
-    return {"name": template.name, "language": template.language, "category": template.category.value,
-            "components": components(template)}
+    return {
+        "name": template.name,
+        "language": template.language,
+        "category": template.category.value,
+        "components": components(template),
+    }
 
 
 class GraphTemplateApi:
@@ -57,7 +61,9 @@ class GraphTemplateApi:
     async def _call(self, method: str, account: WhatsAppAccount, path: str, **kwargs: Any) -> dict[str, Any]:
         url = f"{(account.api_base_url or DEFAULT_GRAPH_URL).rstrip('/')}/{path}"
         try:
-            response = await self._http.request(method, url, headers={"Authorization": f"Bearer {account.access_token}"}, **kwargs)
+            response = await self._http.request(
+                method, url, headers={"Authorization": f"Bearer {account.access_token}"}, **kwargs
+            )
         except httpx.HTTPError as exc:
             raise failure_from_transport("whatsapp", exc) from exc
         try:
@@ -72,14 +78,21 @@ class GraphTemplateApi:
                 if user_message and failure.code == "whatsapp_100":
                     failure.reason = f"Meta refused the template: {user_message}"
                 raise failure
-            raise ProviderFailure(f"whatsapp_http_{response.status_code}", f"WhatsApp answered HTTP {response.status_code}.",
-                                  response.status_code >= 500)
+            raise ProviderFailure(
+                f"whatsapp_http_{response.status_code}",
+                f"WhatsApp answered HTTP {response.status_code}.",
+                response.status_code >= 500,
+            )
         return body
 
     async def submit(self, account: WhatsAppAccount, template: WhatsAppTemplate) -> TemplateReview:
         if template.provider_template_id:
-            await self._call("POST", account, template.provider_template_id,
-                             json={"category": template.category.value, "components": components(template)})
+            await self._call(
+                "POST",
+                account,
+                template.provider_template_id,
+                json={"category": template.category.value, "components": components(template)},
+            )
             return TemplateReview(template.provider_template_id, "PENDING")
         body = await self._call("POST", account, f"{account.waba_id}/message_templates", json=creation_body(template))
         return TemplateReview(str(body["id"]), str(body.get("status", "PENDING")))

@@ -27,48 +27,88 @@ async def _whatsapp_link(container: ContainerDep, property_id: uuid.UUID) -> str
     return wa_me_link(number) if number else None
 
 
-@router.post("/conversations/{conversation_id}/template-preview", response_model=TemplatePreview,
-             summary="Exactly what the guest will read, the parameters used and the estimated cost")
-async def preview(conversation_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep,
-                  container: ContainerDep) -> TemplatePreview:
+@router.post(
+    "/conversations/{conversation_id}/template-preview",
+    response_model=TemplatePreview,
+    summary="Exactly what the guest will read, the parameters used and the estimated cost",
+)
+async def preview(
+    conversation_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> TemplatePreview:
     template = await lifecycle._load(SqlaTemplateStore(container.sessions), principal.property_id, body.template_id)
     conversation = await load(uow, principal.property_id, conversation_id)
     guest = await uow.guests.get(principal.property_id, conversation.guest_id)
     prop = await uow.properties.get(principal.property_id)
     if guest is None or prop is None:
         raise NotFound("Guest not found.")
-    plan = await plan_template_send(uow, template, guest, conversation, prop, body.overrides, container.clock.now(),
-                                    container.rates, await _whatsapp_link(container, principal.property_id))
+    plan = await plan_template_send(
+        uow,
+        template,
+        guest,
+        conversation,
+        prop,
+        body.overrides,
+        container.clock.now(),
+        container.rates,
+        await _whatsapp_link(container, principal.property_id),
+    )
     return TemplatePreview(
         text=plan.text,
-        parameters=PreviewParameters(header=plan.parameters.header, body=list(plan.parameters.body),
-                                     buttons=[b.text for b in plan.parameters.buttons]),
-        cost=CostEstimate(amount=plan.cost, currency=plan.currency, category=plan.pricing_category, free=plan.cost == 0,
-                          reason=plan.free_reason),
+        parameters=PreviewParameters(
+            header=plan.parameters.header,
+            body=list(plan.parameters.body),
+            buttons=[b.text for b in plan.parameters.buttons],
+        ),
+        cost=CostEstimate(
+            amount=plan.cost,
+            currency=plan.currency,
+            category=plan.pricing_category,
+            free=plan.cost == 0,
+            reason=plan.free_reason,
+        ),
     )
 
 
-async def _send(principal: CurrentPrincipal, uow: UowDep, container: ContainerDep, guest_id: uuid.UUID,
-                body: TemplateSendIn) -> MessageOut:
+async def _send(
+    principal: CurrentPrincipal, uow: UowDep, container: ContainerDep, guest_id: uuid.UUID, body: TemplateSendIn
+) -> MessageOut:
     template = await lifecycle._load(SqlaTemplateStore(container.sessions), principal.property_id, body.template_id)
-    message = await send_template(uow, template, guest_id, principal.user_id, body.overrides, container.clock.now(),
-                                  container.rates, await _whatsapp_link(container, principal.property_id))
+    message = await send_template(
+        uow,
+        template,
+        guest_id,
+        principal.user_id,
+        body.overrides,
+        container.clock.now(),
+        container.rates,
+        await _whatsapp_link(container, principal.property_id),
+    )
     await uow.commit()
     return message_out(dict(message.__dict__))
 
 
-@router.post("/conversations/{conversation_id}/template-messages", response_model=MessageOut, status_code=202,
-             summary="Send an approved WhatsApp template in this conversation (works when the window is closed)")
-async def send_in_conversation(conversation_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep,
-                               container: ContainerDep) -> MessageOut:
+@router.post(
+    "/conversations/{conversation_id}/template-messages",
+    response_model=MessageOut,
+    status_code=202,
+    summary="Send an approved WhatsApp template in this conversation (works when the window is closed)",
+)
+async def send_in_conversation(
+    conversation_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> MessageOut:
     conversation = await load(uow, principal.property_id, conversation_id)
     return await _send(principal, uow, container, conversation.guest_id, body)
 
 
-@router.post("/guests/{guest_id}/template-messages", response_model=MessageOut, status_code=202,
-             summary="Start (or continue) a guest's conversation with an approved WhatsApp template")
-async def send_to_guest(guest_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep,
-                        container: ContainerDep) -> MessageOut:
+@router.post(
+    "/guests/{guest_id}/template-messages",
+    response_model=MessageOut,
+    status_code=202,
+    summary="Start (or continue) a guest's conversation with an approved WhatsApp template",
+)
+async def send_to_guest(
+    guest_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> MessageOut:
     if await uow.guests.get(principal.property_id, guest_id) is None:
         raise NotFound("Guest not found.")
     return await _send(principal, uow, container, guest_id, body)

@@ -64,7 +64,9 @@ class PlaceholderOut(BaseModel):
 
 class TemplateSendIn(BaseModel):
     template_id: uuid.UUID
-    overrides: dict[int, str] = Field(default_factory=dict, description="Body variable number → text, overriding the placeholder")
+    overrides: dict[int, str] = Field(
+        default_factory=dict, description="Body variable number → text, overriding the placeholder"
+    )
 
 
 class PreviewParameters(BaseModel):

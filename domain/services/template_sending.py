@@ -33,7 +33,9 @@ class TemplateSendPlan:
     free_reason: str | None
 
 
-async def _booking_for(uow: UnitOfWork, conversation: Conversation | None, guest: Guest, now: datetime) -> Booking | None:
+async def _booking_for(
+    uow: UnitOfWork, conversation: Conversation | None, guest: Guest, now: datetime
+) -> Booking | None:
     if conversation is not None and conversation.booking_id is not None:
         linked = await uow.bookings.get(guest.property_id, conversation.booking_id)
         if linked is not None:
@@ -42,11 +44,20 @@ async def _booking_for(uow: UnitOfWork, conversation: Conversation | None, guest
 
 
 async def plan_template_send(
-    uow: UnitOfWork, template: WhatsAppTemplate, guest: Guest, conversation: Conversation | None, prop: Property,
-    overrides: dict[int, str], now: datetime, rates: RateTable, whatsapp_link: str | None,
+    uow: UnitOfWork,
+    template: WhatsAppTemplate,
+    guest: Guest,
+    conversation: Conversation | None,
+    prop: Property,
+    overrides: dict[int, str],
+    now: datetime,
+    rates: RateTable,
+    whatsapp_link: str | None,
 ) -> TemplateSendPlan:
     if template.status != TemplateStatus.APPROVED:
-        raise PolicyViolation("template_not_approved", f"Only approved templates can be sent; this one is {template.status.value}.")
+        raise PolicyViolation(
+            "template_not_approved", f"Only approved templates can be sent; this one is {template.status.value}."
+        )
     if Channel.WHATSAPP not in await uow.connections.connected_channels(prop.id):
         raise PolicyViolation("channel_not_connected", "WhatsApp is not connected.")
     if not guest.phone:
@@ -54,7 +65,9 @@ async def plan_template_send(
     if guest.opted_out(Channel.WHATSAPP):
         raise PolicyViolation("whatsapp_opted_out", "The guest asked not to receive WhatsApp messages.")
     booking = await _booking_for(uow, conversation, guest, now)
-    context = PlaceholderContext(guest=guest, booking=booking, property=prop, whatsapp_link=whatsapp_link, language=template.language)
+    context = PlaceholderContext(
+        guest=guest, booking=booking, property=prop, whatsapp_link=whatsapp_link, language=template.language
+    )
     resolved = resolve_parameters(template, context, overrides)
     window_open = False
     if conversation is not None:
@@ -66,9 +79,16 @@ async def plan_template_send(
 
 
 async def send_template(
-    uow: UnitOfWork, template: WhatsAppTemplate, guest_id: uuid.UUID, user_id: uuid.UUID | None,
-    overrides: dict[int, str], now: datetime, rates: RateTable, whatsapp_link: str | None,
-    author: AuthorType = AuthorType.USER, rule_name: str | None = None,
+    uow: UnitOfWork,
+    template: WhatsAppTemplate,
+    guest_id: uuid.UUID,
+    user_id: uuid.UUID | None,
+    overrides: dict[int, str],
+    now: datetime,
+    rates: RateTable,
+    whatsapp_link: str | None,
+    author: AuthorType = AuthorType.USER,
+    rule_name: str | None = None,
 ) -> Message:
     """Starts the guest's conversation if there is none: a template may open the dialogue."""
     prop = await uow.properties.get(template.property_id)
@@ -79,12 +99,27 @@ async def send_template(
     plan = await plan_template_send(uow, template, guest, conversation, prop, overrides, now, rates, whatsapp_link)
     conversation = conversation or await conversation_for(uow, guest, now)
     message = Message(
-        property_id=prop.id, conversation_id=conversation.id, channel=Channel.WHATSAPP, direction=Direction.OUTBOUND,
-        kind=MessageKind.SCHEDULED if author == AuthorType.SCHEDULER else MessageKind.TEMPLATE, body=plan.text,
-        status=MessageStatus.QUEUED, author_type=author, author_user_id=user_id, created_at=now, status_changed_at=now,
+        property_id=prop.id,
+        conversation_id=conversation.id,
+        channel=Channel.WHATSAPP,
+        direction=Direction.OUTBOUND,
+        kind=MessageKind.SCHEDULED if author == AuthorType.SCHEDULER else MessageKind.TEMPLATE,
+        body=plan.text,
+        status=MessageStatus.QUEUED,
+        author_type=author,
+        author_user_id=user_id,
+        created_at=now,
+        status_changed_at=now,
         template_name=template.name,
-        template_params={"language": template.language, "template_id": str(template.id), **plan.parameters.as_template_params()},
-        cost_amount=plan.cost, cost_currency=plan.currency, pricing_category=plan.pricing_category, rule_name=rule_name,
+        template_params={
+            "language": template.language,
+            "template_id": str(template.id),
+            **plan.parameters.as_template_params(),
+        },
+        cost_amount=plan.cost,
+        cost_currency=plan.currency,
+        pricing_category=plan.pricing_category,
+        rule_name=rule_name,
     )
     queue_outbound(uow, conversation, message)
     return message

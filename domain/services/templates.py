@@ -29,11 +29,14 @@ async def create_template(store: TemplateStore, draft: WhatsAppTemplate, now: da
     return draft
 
 
-async def update_template(store: TemplateStore, template_id: uuid.UUID, changes: WhatsAppTemplate, now: datetime) -> WhatsAppTemplate:
+async def update_template(
+    store: TemplateStore, template_id: uuid.UUID, changes: WhatsAppTemplate, now: datetime
+) -> WhatsAppTemplate:
     current = await _load(store, changes.property_id, template_id)
     if current.status not in EDITABLE:
-        raise PolicyViolation("template_not_editable",
-                              f"A {current.status.value} template cannot be edited; wait for Meta's review.")
+        raise PolicyViolation(
+            "template_not_editable", f"A {current.status.value} template cannot be edited; wait for Meta's review."
+        )
     if current.provider_template_id and (changes.name, changes.language) != (current.name, current.language):
         raise PolicyViolation("template_rename_not_allowed", "Meta does not allow renaming a submitted template.")
     changes.id, changes.created_at, changes.updated_at = current.id, current.created_at, now
@@ -47,8 +50,12 @@ async def update_template(store: TemplateStore, template_id: uuid.UUID, changes:
 
 
 async def submit_template(
-    store: TemplateStore, gateway: TemplateGateway, account: WhatsAppAccount, property_id: uuid.UUID,
-    template_id: uuid.UUID, now: datetime,
+    store: TemplateStore,
+    gateway: TemplateGateway,
+    account: WhatsAppAccount,
+    property_id: uuid.UUID,
+    template_id: uuid.UUID,
+    now: datetime,
 ) -> WhatsAppTemplate:
     template = await _load(store, property_id, template_id)
     if template.status == TemplateStatus.PENDING:
@@ -69,7 +76,10 @@ async def submit_template(
 
 
 async def delete_template(
-    store: TemplateStore, gateway: TemplateGateway, account: WhatsAppAccount | None, property_id: uuid.UUID,
+    store: TemplateStore,
+    gateway: TemplateGateway,
+    account: WhatsAppAccount | None,
+    property_id: uuid.UUID,
     template_id: uuid.UUID,
 ) -> None:
     template = await _load(store, property_id, template_id)
@@ -81,7 +91,9 @@ async def delete_template(
     await store.delete(template)
 
 
-def _apply(template: WhatsAppTemplate, review: TemplateReview, now: datetime, recommendation: str | None = None) -> bool:
+def _apply(
+    template: WhatsAppTemplate, review: TemplateReview, now: datetime, recommendation: str | None = None
+) -> bool:
     status = status_from_meta(review.status)
     if status is None or status == template.status and status != TemplateStatus.REJECTED:
         return False

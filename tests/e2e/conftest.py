@@ -64,6 +64,7 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
     worker_task = asyncio.create_task(worker.main())
     app = create_app(live_settings, container=live)
     app.state.sandbox.callback_delays = (0.05, 0.05, 0.05)
+    app.state.sandbox.review_delay = 0.1
     try:
         async with serve(app, port):
             yield Product(url, DEMO_EMAIL, password or "", live, app)

@@ -1,3 +1,4 @@
+import { lazy } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import {
   ConversationRoute,
@@ -6,6 +7,27 @@ import {
 } from '@/features/conversations/components/Inbox';
 import { AppLayout } from './routes/app-layout';
 import { LoginRoute } from './routes/login';
+import { SettingsLayout } from './routes/settings-layout';
+
+// Everything but the inbox loads on first visit (route-level code splitting).
+const TemplatesList = lazy(() =>
+  import('@/features/templates/components/TemplatesList').then((m) => ({ default: m.TemplatesList })),
+);
+const TemplateEditorScreen = lazy(() =>
+  import('@/features/templates/components/TemplateEditorScreen').then((m) => ({ default: m.TemplateEditorScreen })),
+);
+const InsightsScreen = lazy(() =>
+  import('@/features/insights/components/InsightsScreen').then((m) => ({ default: m.InsightsScreen })),
+);
+const ChannelsScreen = lazy(() =>
+  import('@/features/channels/components/ChannelsScreen').then((m) => ({ default: m.ChannelsScreen })),
+);
+const ApiKeysScreen = lazy(() =>
+  import('@/features/api-keys/components/ApiKeysScreen').then((m) => ({ default: m.ApiKeysScreen })),
+);
+const ShareNumberScreen = lazy(() =>
+  import('@/features/sharing/components/ShareNumberScreen').then((m) => ({ default: m.ShareNumberScreen })),
+);
 
 export function AppRouter() {
   return (
@@ -16,6 +38,16 @@ export function AppRouter() {
           <Route element={<InboxLayout />}>
             <Route index element={<InboxPlaceholder />} />
             <Route path="conversations/:id" element={<ConversationRoute />} />
+          </Route>
+          <Route path="templates" element={<TemplatesList />} />
+          <Route path="templates/new" element={<TemplateEditorScreen />} />
+          <Route path="templates/:id" element={<TemplateEditorScreen />} />
+          <Route path="insights" element={<InsightsScreen />} />
+          <Route path="settings" element={<SettingsLayout />}>
+            <Route index element={<Navigate to="channels" replace />} />
+            <Route path="channels" element={<ChannelsScreen />} />
+            <Route path="api-keys" element={<ApiKeysScreen />} />
+            <Route path="share" element={<ShareNumberScreen />} />
           </Route>
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />

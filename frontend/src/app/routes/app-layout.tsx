@@ -1,13 +1,22 @@
-import { Fragment } from 'react';
+import { Fragment, lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
 import { LoadingScreen } from '@/components/LoadingScreen';
 import { LogoutButton } from '@/features/auth/components/LogoutButton';
 import { PropertySwitcher } from '@/features/auth/components/PropertySwitcher';
 import { useLiveUpdates } from '@/features/conversations/api/live-updates';
+import { NewMessageButton } from '@/features/template-sending/components/NewMessage';
 import { useMe } from '@/lib/auth';
+import { type Slots, SlotsProvider } from '@/lib/slots';
+
+const TemplateComposer = lazy(() => import('@/features/template-sending/components/TemplateComposer'));
+
+// What features show of each other, composed here (features never import each other).
+const slots: Slots = { TemplateComposer, InboxActions: NewMessageButton };
+
+const navClass = (active: boolean) => `app-nav__link${active ? ' app-nav__link--active' : ''}`;
 
 /** Everything behind the login: header, live updates, then the page. */
 export function AppLayout() {
@@ -39,6 +48,20 @@ export function AppLayout() {
         <span className="visually-hidden">{t('app.name')}</span>
         {/* After switching property, the open conversation belongs to the old one. */}
         <PropertySwitcher onSwitched={() => navigate('/')} />
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <NavLink to="/" end className={({ isActive }) => navClass(isActive || location.pathname.startsWith('/conversations'))}>
+            {t('nav.inbox')}
+          </NavLink>
+          <NavLink to="/templates" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.templates')}
+          </NavLink>
+          <NavLink to="/insights" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.insights')}
+          </NavLink>
+          <NavLink to="/settings" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.settings')}
+          </NavLink>
+        </nav>
         <span className="app-header__spacer" />
         <LanguageSwitcher />
         <span className="app-header__user" title={me.data.user.email}>
@@ -50,7 +73,11 @@ export function AppLayout() {
       {/* Keyed by property: switching starts every page afresh (no drafts,
           scroll positions or query observers carried across properties). */}
       <Fragment key={me.data.property.id}>
-        <Outlet />
+        <SlotsProvider slots={slots}>
+          <Suspense fallback={<LoadingScreen />}>
+            <Outlet />
+          </Suspense>
+        </SlotsProvider>
       </Fragment>
     </div>
   );
