@@ -35,7 +35,9 @@ async def _whatsapp_link(container: ContainerDep, property_id: uuid.UUID) -> str
 async def preview(
     conversation_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
 ) -> TemplatePreview:
-    template = await lifecycle._load(SqlaTemplateStore(container.sessions), principal.property_id, body.template_id)
+    template = await lifecycle.load_template(
+        SqlaTemplateStore(container.sessions), principal.property_id, body.template_id
+    )
     conversation = await load(uow, principal.property_id, conversation_id)
     guest = await uow.guests.get(principal.property_id, conversation.guest_id)
     prop = await uow.properties.get(principal.property_id)
@@ -72,7 +74,9 @@ async def preview(
 async def _send(
     principal: CurrentPrincipal, uow: UowDep, container: ContainerDep, guest_id: uuid.UUID, body: TemplateSendIn
 ) -> MessageOut:
-    template = await lifecycle._load(SqlaTemplateStore(container.sessions), principal.property_id, body.template_id)
+    template = await lifecycle.load_template(
+        SqlaTemplateStore(container.sessions), principal.property_id, body.template_id
+    )
     message = await send_template(
         uow,
         template,

@@ -138,7 +138,9 @@ async def create(body: TemplateIn, principal: CurrentPrincipal, container: Conta
 
 @router.get("/templates/{template_id}", response_model=TemplateOut, summary="Read a template")
 async def read(template_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep) -> TemplateOut:
-    return to_out(await lifecycle._load(SqlaTemplateStore(container.sessions), principal.property_id, template_id))
+    return to_out(
+        await lifecycle.load_template(SqlaTemplateStore(container.sessions), principal.property_id, template_id)
+    )
 
 
 @router.put(
@@ -164,6 +166,10 @@ async def update(
 )
 async def submit(template_id: uuid.UUID, principal: CurrentPrincipal, container: ContainerDep) -> TemplateOut:
     _editor(principal)
+    store = SqlaTemplateStore(container.sessions)
+    await lifecycle.load_template(
+        store, principal.property_id, template_id
+    )  # another property's template is simply not found
     account = await whatsapp_account(container, principal.property_id)
     if account is None:
         raise PolicyViolation("channel_not_connected", "Connect WhatsApp before submitting templates.")

@@ -45,14 +45,14 @@ class TemplateOut(TemplateIn):
     updated_at: datetime | None
 
 
-class Problem(BaseModel):
+class TemplateProblemOut(BaseModel):
     field: str
     code: str
     message: str
 
 
 class ValidationReport(BaseModel):
-    problems: list[Problem]
+    problems: list[TemplateProblemOut]
 
 
 class PlaceholderOut(BaseModel):

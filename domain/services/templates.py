@@ -14,7 +14,7 @@ from domain.templates.validation import raise_if_invalid
 EDITABLE = {TemplateStatus.DRAFT, TemplateStatus.APPROVED, TemplateStatus.REJECTED, TemplateStatus.PAUSED}
 
 
-async def _load(store: TemplateStore, property_id: uuid.UUID, template_id: uuid.UUID) -> WhatsAppTemplate:
+async def load_template(store: TemplateStore, property_id: uuid.UUID, template_id: uuid.UUID) -> WhatsAppTemplate:
     template = await store.get(property_id, template_id)
     if template is None:
         raise NotFound("Template not found.")
@@ -32,7 +32,7 @@ async def create_template(store: TemplateStore, draft: WhatsAppTemplate, now: da
 async def update_template(
     store: TemplateStore, template_id: uuid.UUID, changes: WhatsAppTemplate, now: datetime
 ) -> WhatsAppTemplate:
-    current = await _load(store, changes.property_id, template_id)
+    current = await load_template(store, changes.property_id, template_id)
     if current.status not in EDITABLE:
         raise PolicyViolation(
             "template_not_editable", f"A {current.status.value} template cannot be edited; wait for Meta's review."
@@ -57,7 +57,7 @@ async def submit_template(
     template_id: uuid.UUID,
     now: datetime,
 ) -> WhatsAppTemplate:
-    template = await _load(store, property_id, template_id)
+    template = await load_template(store, property_id, template_id)
     if template.status == TemplateStatus.PENDING:
         return template  # already with Meta: submitting twice is harmless
     if template.status not in EDITABLE:
@@ -82,7 +82,7 @@ async def delete_template(
     property_id: uuid.UUID,
     template_id: uuid.UUID,
 ) -> None:
-    template = await _load(store, property_id, template_id)
+    template = await load_template(store, property_id, template_id)
     if template.provider_template_id and account is not None:
         try:
             await gateway.delete(account, template)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from domain.channels import Channel
 from tests.factories import connect_channel, guest_writes, make_booking, make_property, make_user
 
+TEMPLATE = {
+    "name": "welcome",
+    "language": "en",
+    "category": "UTILITY",
+    "body": "Welcome {{1}}, see you soon at the hotel.",
+    "body_variables": [{"index": 1, "placeholder": "guest.first_name", "example": "Ann"}],
+}
 BODIES = {
+    "/api/v1/whatsapp/templates/{template_id}": TEMPLATE,
     "/api/v1/conversations/{conversation_id}/messages": {"channel": "sms", "body": "hi"},
     "/api/v1/conversations/{conversation_id}/notes": {"body": "note"},
     "/api/v1/conversations/{conversation_id}/assign": {"user_id": None},
@@ -26,6 +34,7 @@ async def test_every_object_route_hides_other_properties(client, container, app)
 
     await client.login("owner-a@hotel.test", "correct horse")
     key = (await client.post("/api/v1/api-keys", json={"name": "A key"})).json()
+    a_template = (await client.post("/api/v1/whatsapp/templates", json=TEMPLATE)).json()
     await client.post("/api/v1/auth/logout")
 
     ids = {
@@ -33,8 +42,17 @@ async def test_every_object_route_hides_other_properties(client, container, app)
         "external_ref": "A-REF",
         "guest_id": str(booking.guest.id),
         "key_id": key["id"],
+        "template_id": a_template["id"],
     }
     await client.login("owner-b@hotel.test", "correct horse")
+    # B's own template: a 404 on A's conversation or guest must come from the conversation or guest itself
+    b_template = (await client.post("/api/v1/whatsapp/templates", json=TEMPLATE)).json()
+    for path in (
+        "/api/v1/conversations/{conversation_id}/template-preview",
+        "/api/v1/conversations/{conversation_id}/template-messages",
+        "/api/v1/guests/{guest_id}/template-messages",
+    ):
+        BODIES[path] = {"template_id": b_template["id"]}
     checked = []
     # the OpenAPI document lists every route, so a new route is covered without editing this test
     paths = (await client.get("/openapi.json")).json()["paths"]

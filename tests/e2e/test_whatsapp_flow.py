@@ -127,6 +127,7 @@ async def test_demo_simulate_guest_message_goes_through_the_signed_webhook(sandb
             json={"phone_number_id": "100000000000011", "from": "33612345678", "text": "first"},
         )
         row = await _eventually(lambda: _first(staff))
+        container.clock.advance(minutes=1)
         answer = await staff.post(
             f"/api/v1/demo/conversations/{row['id']}/simulate-guest-message", json={"text": "second"}
         )

@@ -11,7 +11,7 @@ export function SettingsLayout() {
     { to: 'share', label: t('settings.share') },
   ];
   return (
-    <div className="page page--settings">
+    <main id="main" tabIndex={-1} className="page page--settings">
       <nav className="subnav" aria-label={t('settings.title')}>
         <p className="subnav__title">{t('settings.title')}</p>
         <ul>
@@ -29,6 +29,6 @@ export function SettingsLayout() {
           <Outlet />
         </Suspense>
       </div>
-    </div>
+    </main>
   );
 }

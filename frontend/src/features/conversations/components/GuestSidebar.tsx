@@ -39,8 +39,8 @@ export function GuestSidebar({ conversation, onClose, onLinkBooking }: Props) {
           type="button"
           className="button button--ghost button--small"
           onClick={onClose}
-          aria-label={t('sidebar.hide')}
-          title={t('sidebar.hide')}
+          aria-label={t('sidebar.close')}
+          title={t('sidebar.close')}
         >
           <span aria-hidden="true">×</span>
         </button>

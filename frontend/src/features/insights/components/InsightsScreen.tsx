@@ -85,7 +85,7 @@ export function InsightsScreen() {
   );
 
   return (
-    <div className="page">
+    <main id="main" tabIndex={-1} className="page">
       <header className="page__header">
         <h1 className="page__title">{t('insights.title')}</h1>
       </header>
@@ -131,6 +131,6 @@ export function InsightsScreen() {
           {costs.data.rows.length === 0 ? <p className="muted">{t('insights.empty')}</p> : <CostsTable report={costs.data} />}
         </div>
       )}
-    </div>
+    </main>
   );
 }

@@ -92,7 +92,7 @@ export function TemplateSendForm({ target, onSent, onCancel }: Props) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!templateId) return;
-    send.mutate({ template_id: templateId, overrides: edits }, { onSuccess: onSent });
+    send.mutate({ template_id: templateId, overrides: edits }, { onSuccess: (message) => onSent(message) });
   };
 
   const headerValue = preview.data?.parameters.header ?? template?.header_variable?.example ?? null;

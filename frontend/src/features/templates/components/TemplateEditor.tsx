@@ -187,7 +187,7 @@ export function TemplateEditor({ template }: Props) {
   )?.error;
 
   return (
-    <div className="page page--wide">
+    <main id="main" tabIndex={-1} className="page page--wide">
       <header className="page__header">
         <div>
           <Link to="/templates" className="muted small">
@@ -346,6 +346,7 @@ export function TemplateEditor({ template }: Props) {
                 <VariableInserter
                   placeholders={placeholderList}
                   label={t('editor.addHeaderVariable')}
+                  selectLabel={t('editor.headerVariableToInsert')}
                   onInsert={(placeholder) => setDraft((current) => insertHeaderVariable(current, placeholder))}
                 />
               )}
@@ -373,6 +374,7 @@ export function TemplateEditor({ template }: Props) {
               <VariableInserter
                 placeholders={placeholderList}
                 label={t('editor.insertVariable')}
+                selectLabel={t('editor.variableToInsert')}
                 onInsert={(placeholder) => {
                   const textarea = bodyRef.current;
                   const focused = textarea !== null && document.activeElement === textarea;
@@ -617,6 +619,6 @@ export function TemplateEditor({ template }: Props) {
           <p className="muted small">{t('preview.examplesNote')}</p>
         </aside>
       </div>
-    </div>
+    </main>
   );
 }

@@ -17,7 +17,7 @@ export function TemplatesList() {
   useDocumentTitle(t('templates.title'));
 
   return (
-    <div className="page">
+    <main id="main" tabIndex={-1} className="page">
       <header className="page__header">
         <h1 className="page__title">{t('templates.title')}</h1>
         <Link to="/templates/new" className="button button--primary">
@@ -71,6 +71,6 @@ export function TemplatesList() {
             ))}
         </ul>
       )}
-    </div>
+    </main>
   );
 }

@@ -5,12 +5,14 @@ import type { Placeholder } from '@/lib/api-types';
 interface Props {
   placeholders: Placeholder[];
   label: string;
+  /** Accessible name of the placeholder list. */
+  selectLabel: string;
   disabled?: boolean;
   onInsert: (placeholder: Placeholder) => void;
 }
 
 /** Pick what the variable stands for (guest's first name, check-in date…) and insert it. */
-export function VariableInserter({ placeholders, label, disabled, onInsert }: Props) {
+export function VariableInserter({ placeholders, label, selectLabel, disabled, onInsert }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const [key, setKey] = useState('');
@@ -18,7 +20,7 @@ export function VariableInserter({ placeholders, label, disabled, onInsert }: Pr
   return (
     <div className="inserter">
       <label htmlFor={id} className="visually-hidden">
-        {t('editor.variableToInsert')}
+        {selectLabel}
       </label>
       <select
         id={id}
