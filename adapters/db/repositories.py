@@ -8,7 +8,17 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.db.tables import bookings, channel_connections, conversations, guests, memberships, messages, users
+from adapters.db.tables import (
+    bookings,
+    channel_connections,
+    conversations,
+    guests,
+    memberships,
+    messages,
+    planned_sends,
+    scheduled_rules,
+    users,
+)
 from domain.channels import Channel
 from domain.model import (
     Booking,
@@ -21,6 +31,7 @@ from domain.model import (
     Property,
     User,
 )
+from domain.scheduling.model import PlannedSend, ScheduledRule
 
 E = TypeVar("E")
 
@@ -142,3 +153,42 @@ class SqlaConnectionDirectory(_Repo):
             )
         )
         return frozenset(Channel(value) for value in rows.scalars())
+
+
+class SqlaScheduledRuleRepository(_Repo):
+    async def get(self, property_id: uuid.UUID, rule_id: uuid.UUID) -> ScheduledRule | None:
+        stmt = select(ScheduledRule).where(
+            scheduled_rules.c.property_id == property_id, scheduled_rules.c.id == rule_id
+        )
+        return await self._one(ScheduledRule, stmt)
+
+    async def all_for(self, property_id: uuid.UUID) -> list[ScheduledRule]:
+        stmt = (
+            select(ScheduledRule).where(scheduled_rules.c.property_id == property_id).order_by(scheduled_rules.c.name)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def delete(self, rule: ScheduledRule) -> None:
+        await self.session.delete(rule)
+
+
+class SqlaPlannedSendRepository(_Repo):
+    async def get(self, property_id: uuid.UUID, planned_id: uuid.UUID, *, lock: bool = False) -> PlannedSend | None:
+        stmt = select(PlannedSend).where(planned_sends.c.property_id == property_id, planned_sends.c.id == planned_id)
+        if lock:
+            stmt = stmt.with_for_update(skip_locked=True).execution_options(populate_existing=True)
+        return await self._one(PlannedSend, stmt)
+
+    async def for_booking(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> list[PlannedSend]:
+        stmt = select(PlannedSend).where(
+            planned_sends.c.property_id == property_id, planned_sends.c.booking_id == booking_id
+        )
+        return list((await self.session.execute(stmt.with_for_update())).scalars())
+
+    async def for_rule(self, property_id: uuid.UUID, rule_id: uuid.UUID, state: str) -> list[PlannedSend]:
+        stmt = select(PlannedSend).where(
+            planned_sends.c.property_id == property_id,
+            planned_sends.c.rule_id == rule_id,
+            planned_sends.c.state == state,
+        )
+        return list((await self.session.execute(stmt.with_for_update())).scalars())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -310,9 +311,51 @@ whatsapp_templates = Table(
 )
 
 
+scheduled_rules = Table(
+    "scheduled_rules",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("name", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("trigger", String(32), nullable=False),
+    Column("offset_days", Integer, nullable=False, server_default="0"),
+    Column("offset_hours", Integer, nullable=False, server_default="0"),
+    Column("send_time", String(5)),
+    Column("conditions", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("channel_order", JSONB, nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("marketing", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+planned_sends = Table(
+    "planned_sends",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("rule_id", UUID(as_uuid=True), ForeignKey("scheduled_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False),
+    Column("due_at", TS, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("reason", Text),
+    Column("attempts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="SET NULL")),
+    Column("sent_at", TS),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    # exactly one per (rule, booking): the database refuses a second
+    UniqueConstraint("rule_id", "booking_id"),
+    Index("ix_planned_sends_due", "due_at", postgresql_where=text("state = 'planned'")),
+    Index("ix_planned_sends_property_id_booking_id", "property_id", "booking_id"),
+)
+
+
 def map_domain() -> None:
     """Map the domain dataclasses onto the tables once per process."""
     from domain import model
+    from domain.scheduling import model as scheduling
 
     if mapper_registry.mappers:
         return
@@ -325,3 +368,5 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(model.ConversationRead, conversation_reads)
     mapper_registry.map_imperatively(model.Message, messages)
     mapper_registry.map_imperatively(model.OutboxEvent, outbox_events)
+    mapper_registry.map_imperatively(scheduling.ScheduledRule, scheduled_rules)
+    mapper_registry.map_imperatively(scheduling.PlannedSend, planned_sends)

@@ -17,7 +17,9 @@ from domain.ports.repositories import (
     MembershipRepository,
     MessageRepository,
     OutboxRepository,
+    PlannedSendRepository,
     PropertyRepository,
+    ScheduledRuleRepository,
     UserRepository,
 )
 
@@ -38,6 +40,8 @@ class SqlaUnitOfWork:
     messages: MessageRepository
     outbox: OutboxRepository
     connections: ConnectionDirectory
+    rules: ScheduledRuleRepository
+    planned: PlannedSendRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
@@ -60,6 +64,8 @@ class SqlaUnitOfWork:
         self.messages = repos.SqlaMessageRepository(s)
         self.outbox = repos.SqlaOutboxRepository(s)
         self.connections = repos.SqlaConnectionDirectory(s)
+        self.rules = repos.SqlaScheduledRuleRepository(s)
+        self.planned = repos.SqlaPlannedSendRepository(s)
         self._events = []
         return self
 

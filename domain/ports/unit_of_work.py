@@ -13,7 +13,9 @@ from domain.ports.repositories import (
     MembershipRepository,
     MessageRepository,
     OutboxRepository,
+    PlannedSendRepository,
     PropertyRepository,
+    ScheduledRuleRepository,
     UserRepository,
 )
 
@@ -35,6 +37,8 @@ class UnitOfWork(Protocol):
     messages: MessageRepository
     outbox: OutboxRepository
     connections: ConnectionDirectory
+    rules: ScheduledRuleRepository
+    planned: PlannedSendRepository
 
     async def __aenter__(self) -> Self: ...
 

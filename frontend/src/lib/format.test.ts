@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDay, formatRelativeTime, formatStay } from './format';
+import { dayKey, describeDay, formatDateTime, formatRelativeTime, formatStay, formatTime } from './format';
 
 // Intl uses (narrow) no-break spaces in some locales; compare words, not bytes.
 const plain = (text: string) => text.replace(/\s/g, ' ');
@@ -32,5 +32,31 @@ describe('describeDay', () => {
     expect(describeDay(new Date(2026, 10, 26, 1, 0), now, 'en')).toEqual({ kind: 'today' });
     expect(describeDay(new Date(2026, 10, 25, 23, 59), now, 'en')).toEqual({ kind: 'yesterday' });
     expect(describeDay(new Date(2026, 10, 20, 9, 0), now, 'fr')).toEqual({ kind: 'date', text: 'vendredi 20 novembre' });
+  });
+});
+
+describe('the property timezone', () => {
+  it('shows times on the hotel’s clock, not the browser’s', () => {
+    const iso = '2026-11-26T08:23:00Z';
+    expect(plain(formatTime(iso, 'en', 'Europe/Paris'))).toBe('9:23 AM');
+    expect(plain(formatTime(iso, 'en', 'America/New_York'))).toBe('3:23 AM');
+    expect(plain(formatTime(iso, 'fr', 'Europe/Paris'))).toBe('9:23');
+    expect(plain(formatDateTime('2026-11-26T23:30:00Z', 'en', 'Europe/Paris'))).toContain('Nov 27, 2026');
+  });
+
+  it('groups and names days in the property timezone', () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    // 23:30 UTC on the 25th is already the 26th in Paris, still the 25th in New York.
+    const late = new Date('2026-11-25T23:30:00Z');
+    expect(describeDay(late, now, 'en', 'Europe/Paris')).toEqual({ kind: 'today' });
+    expect(describeDay(late, now, 'en', 'America/New_York')).toEqual({ kind: 'yesterday' });
+    expect(dayKey(late, 'Europe/Paris')).toBe('2026-11-26');
+    expect(dayKey(late, 'UTC')).toBe('2026-11-25');
+  });
+
+  it('dates older relative times in the property timezone', () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    expect(formatRelativeTime('2026-11-01T23:30:00Z', now, 'en', 'Europe/Paris')).toBe('Nov 2');
+    expect(formatRelativeTime('2026-11-01T23:30:00Z', now, 'en', 'UTC')).toBe('Nov 1');
   });
 });

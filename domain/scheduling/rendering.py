@@ -1,0 +1,93 @@
+"""Placeholders in scheduled content, rendered by Jinja2's sandbox.
+
+A placeholder that does not exist is refused when the rule is saved; one that has no value for a
+booking (no door code yet) stops that send with a reason instead of leaving a blank in front of a
+guest. HTML (the e-mail design) is autoescaped, so a guest named "<script>" stays text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from domain.errors import FieldProblem, PolicyViolation
+from domain.templates.placeholders import PLACEHOLDERS, PlaceholderContext, read_placeholder
+
+TEXT_FIELDS = ("email_subject", "email_body", "sms_text")
+
+
+class _Missing(Undefined):
+    def __str__(self) -> str:
+        raise PolicyViolation(
+            "placeholder_without_value",
+            f"The placeholder {self._undefined_name} has no value for this booking.",
+            hint="Add the value to the booking or change the message.",
+        )
+
+
+_TEXT = SandboxedEnvironment(undefined=_Missing, autoescape=False, keep_trailing_newline=True)
+_HTML = SandboxedEnvironment(undefined=_Missing, autoescape=True, keep_trailing_newline=True)
+
+
+def placeholders_in(source: str) -> set[str]:
+    """Every `{{ a.b }}` the text uses, as "a.b" (a bare `{{ a }}` appears as "a")."""
+    tree = _TEXT.parse(source)
+    found = {
+        f"{node.node.name}.{node.attr}" for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)
+    }
+    attributes = {key.split(".")[0] for key in found}
+    found |= {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load" and node.name not in attributes}
+    return found
+
+
+def check_content(content: dict[str, Any]) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    for language, version in content.items():
+        if not isinstance(version, dict):
+            continue
+        for name in TEXT_FIELDS:
+            text = version.get(name)
+            if not text:
+                continue
+            where = f"content.{language}.{name}"
+            try:
+                used = placeholders_in(str(text))
+            except TemplateSyntaxError as exc:
+                problems.append(FieldProblem(where, "template_syntax", f"Line {exc.lineno}: {exc.message}"))
+                continue
+            for key in sorted(used - PLACEHOLDERS.keys()):
+                problems.append(
+                    FieldProblem(where, "unknown_placeholder", f"{{{{ {key} }}}} is not a placeholder we know.")
+                )
+    return problems
+
+
+def _values(context: PlaceholderContext) -> dict[str, dict[str, str]]:
+    values: dict[str, dict[str, str]] = {}
+    for key in PLACEHOLDERS:
+        group, _, name = key.partition(".")
+        value = read_placeholder(key, context)
+        if value is not None:
+            values.setdefault(group, {})[name] = value
+    return values
+
+
+def render(source: str, context: PlaceholderContext, *, as_html: bool = False) -> str:
+    environment = _HTML if as_html else _TEXT
+    return environment.from_string(source).render(_values(context))
+
+
+def html_to_text(source: str) -> str:
+    """The plain-text rendition of an e-mail design: blocks become lines, links keep their URL."""
+    text = re.sub(r"(?is)<(script|style).*?</\1>", "", source)
+    text = re.sub(r'(?is)<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = re.sub(r"(?i)<br\s*/?>", "\n", text)
+    text = re.sub(r"(?i)<li[^>]*>", "- ", text)
+    text = re.sub(r"(?i)</(p|div|h[1-6]|li|tr|table|ul|ol)>", "\n", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    lines = [" ".join(html.unescape(line).split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip()
