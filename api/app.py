@@ -18,6 +18,7 @@ from api.routers import (
     events,
     health,
     insights,
+    scheduling,
     sharing,
     sms,
     staff,
@@ -57,6 +58,7 @@ TAGS = [
     {"name": "whatsapp", "description": "Templates, and the property's number as a link and QR code"},
     {"name": "insights", "description": "Messages and costs"},
     {"name": "sms", "description": "SMS helpers (segments and encoding)"},
+    {"name": "scheduled messages", "description": "Rules tied to the stay, and their planned sends"},
     {"name": "operations", "description": "Health, readiness and metrics"},
     {"name": "webhooks", "description": "Callbacks from the providers (signed; not for integrators)"},
 ]
@@ -97,6 +99,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
         events,
         health,
         insights,
+        scheduling,
         sharing,
         sms,
         staff,

@@ -22,12 +22,14 @@ from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
+from adapters.pricing.json_rate_table import load_rate_table
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
 from workers.relay import relay_forever
+from workers.scheduled import dispatch_one, due_now
 from workers.sweep import requeue_stuck
 from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event
@@ -54,6 +56,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["settings"] = settings
     ctx.setdefault("clock", SystemClock())
     ctx.setdefault("policy", RetryPolicy())
+    ctx.setdefault("rates", load_rate_table())
     ctx["engine"] = make_engine(settings.database_url or "", pool_size=5)
     ctx["sessions"] = make_session_factory(ctx["engine"])
     ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
@@ -107,15 +110,34 @@ async def sweep(ctx: dict[str, Any]) -> int:
     return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
 
 
+async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: str) -> str:
+    """Idempotent: the claim inside makes a repeated or racing job a no-op."""
+    try:
+        return await dispatch_one(lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), ctx["sessions"], ctx["box"],
+                                  ctx["rates"], ctx["clock"], uuid.UUID(property_id), uuid.UUID(planned_id))
+    except IntegrityError as exc:
+        raise Retry(defer=0.5) from exc
+
+
+async def sweep_planned(ctx: dict[str, Any]) -> int:
+    """Catches sends whose deferred job was lost (worker down, Redis flushed) through the same claim."""
+    count = 0
+    for property_id, planned_id in await due_now(ctx["sessions"], ctx["clock"]):
+        outcome = await dispatch_planned(ctx, str(property_id), str(planned_id))
+        count += int(outcome == "sent")
+    return count
+
+
 async def sync_templates(ctx: dict[str, Any]) -> int:
     return await sync_pending_templates(ctx["sessions"], ctx["box"], ctx["http"], ctx["clock"])
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
-        "functions": [deliver_message, func(process_webhook, max_tries=10)],
+        "functions": [deliver_message, func(process_webhook, max_tries=10), func(dispatch_planned, max_tries=5)],
         "cron_jobs": [
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
+            cron(sweep_planned, second={5}, run_at_startup=True, unique=True),
             cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
         ],
         "on_startup": startup,

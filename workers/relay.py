@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from adapters.db.webhook_store import PROCESS_TOPIC
 from adapters.queue.arq_job_queue import ArqJobQueue
 from domain.clock import Clock
 from domain.services.messaging import SEND_TOPIC
+from domain.services.scheduling import SCHEDULE_TOPIC
 
 log = logging.getLogger("workers.relay")
 
@@ -42,6 +44,9 @@ async def relay_once(
                 await queue.enqueue_delivery(row.payload["property_id"], row.payload["message_id"], attempt=0)
             elif row.topic == PROCESS_TOPIC:
                 await queue.enqueue_webhook(int(row.payload["event_id"]))
+            elif row.topic == SCHEDULE_TOPIC:
+                await queue.enqueue_planned(row.payload["property_id"], row.payload["planned_id"],
+                                            datetime.fromisoformat(row.payload["due_at"]))
             else:
                 log.warning("outbox topic without a handler", extra={"topic": row.topic})
         await session.execute(

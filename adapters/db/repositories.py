@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
@@ -82,6 +83,10 @@ class SqlaGuestRepository(_Repo):
 
 
 class SqlaBookingRepository(_Repo):
+    async def ending_after(self, property_id: uuid.UUID, day: date) -> list[Booking]:
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.check_out >= day)
+        return list((await self.session.execute(stmt)).scalars())
+
     async def get(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> Booking | None:
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.id == booking_id)
         return await self._one(Booking, stmt)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from arq.connections import ArqRedis
 
 DELIVER_JOB = "deliver_message"
 WEBHOOK_JOB = "process_webhook"
+PLANNED_JOB = "dispatch_planned"
 
 
 def deliver_job_id(message_id: uuid.UUID | str, attempt: int) -> str:
@@ -31,3 +33,8 @@ class ArqJobQueue:
 
     async def enqueue_webhook(self, event_id: int) -> None:
         await self._pool.enqueue_job(WEBHOOK_JOB, event_id, _job_id=f"webhook:{event_id}")
+
+    async def enqueue_planned(self, property_id: str, planned_id: str, due_at: datetime) -> None:
+        """Deferred to its due time; a new time gets a new job id, and the old job finds nothing to do."""
+        await self._pool.enqueue_job(PLANNED_JOB, property_id, planned_id,
+                                     _job_id=f"planned:{planned_id}:{int(due_at.timestamp())}", _defer_until=due_at)

@@ -14,6 +14,7 @@ from api.schemas.common import Page
 from domain.errors import NotFound
 from domain.model import Booking, Guest
 from domain.services.bookings import BookingUpsert, GuestDetails, upsert_booking
+from domain.services.scheduling import plan_booking
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -100,7 +101,10 @@ async def put_booking(
         party_size=body.party_size,
         custom_fields=body.custom_fields,
     )
-    result = await upsert_booking(uow, principal.property_id, cmd, container.clock.now())
+    now = container.clock.now()
+    result = await upsert_booking(uow, principal.property_id, cmd, now)
+    if result.changed:
+        await plan_booking(uow, result.booking, now)
     await uow.commit()
     response.status_code = 201 if result.created else 200
     return _from_entities(result.booking, result.guest, result.created)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Protocol
 
 from domain.channels import Channel
@@ -48,6 +49,10 @@ class BookingRepository(Protocol):
     async def get(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> Booking | None: ...
     async def by_external_ref(self, property_id: uuid.UUID, external_ref: str) -> Booking | None: ...
     async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Booking]: ...
+    async def ending_after(self, property_id: uuid.UUID, day: date) -> list[Booking]:
+        """Bookings whose stay ends on or after `day`: the ones a new or edited rule can still reach."""
+        ...
+
     def add(self, booking: Booking) -> None: ...
 
 

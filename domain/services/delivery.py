@@ -89,6 +89,7 @@ async def _claim(
         template_name=message.template_name,
         template_language=(message.template_params or {}).get("language"),
         template_params=message.template_params,
+        subject=(message.details or {}).get("subject"),
     )
     return request, DeliveryOutcome(MessageStatus.SENDING, attempt=message.attempts)
 

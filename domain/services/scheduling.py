@@ -154,6 +154,7 @@ async def plan_booking(
     uow: UnitOfWork, booking: Booking, now: datetime, policy: PlanningPolicy = PlanningPolicy()
 ) -> None:
     """(Re)plans every rule for this booking: new dates move sends, a cancellation cancels them."""
+    await uow.flush()  # the booking may be new in this unit of work; planned sends reference it
     prop = await uow.properties.get(booking.property_id)
     guest = await uow.guests.get(booking.property_id, booking.guest_id)
     if prop is None or guest is None:

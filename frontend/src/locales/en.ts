@@ -312,6 +312,7 @@ export const en = {
   },
   sendTemplate: {
     title: 'Send a WhatsApp template',
+    backToReply: 'Back to the reply',
     choose: 'Template',
     values: 'Values',
     pickFirst: 'Choose a template to see what the guest will read.',

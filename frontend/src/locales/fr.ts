@@ -311,6 +311,7 @@ export const fr: Messages = {
   },
   sendTemplate: {
     title: 'Envoyer un modèle WhatsApp',
+    backToReply: 'Revenir à la réponse',
     choose: 'Modèle',
     values: 'Valeurs',
     pickFirst: 'Choisissez un modèle pour voir ce que le client lira.',

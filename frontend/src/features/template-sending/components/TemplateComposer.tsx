@@ -7,7 +7,12 @@ export default function TemplateComposer({ conversationId, onSent, onClose }: Te
   const { t } = useTranslation();
   return (
     <div className="template-composer">
-      <h2 className="template-composer__title">{t('sendTemplate.title')}</h2>
+      <div className="template-composer__header">
+        <h2 className="template-composer__title">{t('sendTemplate.title')}</h2>
+        <button type="button" className="button button--ghost button--small" onClick={onClose}>
+          {t('sendTemplate.backToReply')}
+        </button>
+      </div>
       <TemplateSendForm target={{ kind: 'conversation', id: conversationId }} onSent={onSent} onCancel={onClose} />
     </div>
   );

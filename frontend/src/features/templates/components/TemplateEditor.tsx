@@ -2,8 +2,9 @@ import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
+import { NotAvailable } from '@/components/NotAvailable';
 import { WhatsAppBubble } from '@/components/WhatsAppBubble';
-import { isApiError } from '@/lib/api-client';
+import { isApiError, isNotFound } from '@/lib/api-client';
 import type { FieldProblem, Placeholder, Template, TemplateButton, TemplateIn } from '@/lib/api-types';
 import { fillVariables } from '@/lib/template-text';
 import { useDebounced } from '@/lib/use-debounced';
@@ -199,6 +200,8 @@ export function TemplateEditor({ template }: Props) {
           </h1>
         </div>
       </header>
+
+      {placeholders.isError && isNotFound(placeholders.error) && <NotAvailable />}
 
       {template?.status === 'rejected' && (
         <div className="alert alert--error" data-testid="rejection">

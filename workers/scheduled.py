@@ -1,0 +1,47 @@
+"""Dispatching planned sends: the deferred job and the minute sweep share one claiming function."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.crypto.fernet_secret_box import FernetSecretBox
+from adapters.db.connection_store import SqlaConnectionStore
+from adapters.db.tables import planned_sends
+from adapters.db.template_store import SqlaTemplateStore
+from adapters.db.unit_of_work import SqlaUnitOfWork
+from domain.clock import Clock
+from domain.services.scheduling import DispatchContext, dispatch
+from domain.sharing import wa_me_link
+from domain.templates.pricing import RateTable
+
+log = logging.getLogger("workers.scheduled")
+
+
+async def _context(sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, rates: RateTable,
+                   property_id: uuid.UUID) -> DispatchContext:
+    record = await SqlaConnectionStore(sessions, box).get(property_id, "whatsapp")
+    number = record.settings.get("display_phone_number") if record else None
+    return DispatchContext(SqlaTemplateStore(sessions), rates, wa_me_link(number) if number else None)
+
+
+async def dispatch_one(new_uow: Callable[[], SqlaUnitOfWork], sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox,
+                       rates: RateTable, clock: Clock, property_id: uuid.UUID, planned_id: uuid.UUID) -> str:
+    ctx = await _context(sessions, box, rates, property_id)
+    async with new_uow() as uow:
+        outcome = await dispatch(uow, property_id, planned_id, clock.now(), ctx)
+        await uow.commit()
+    return outcome
+
+
+async def due_now(sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 2000) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(planned_sends.c.property_id, planned_sends.c.id)
+            .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
+            .order_by(planned_sends.c.due_at).limit(limit))
+        return [(r.property_id, r.id) for r in rows]
