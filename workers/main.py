@@ -21,8 +21,8 @@ from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
-from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
 from adapters.pricing.json_rate_table import load_rate_table
+from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
@@ -113,8 +113,15 @@ async def sweep(ctx: dict[str, Any]) -> int:
 async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: str) -> str:
     """Idempotent: the claim inside makes a repeated or racing job a no-op."""
     try:
-        return await dispatch_one(lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), ctx["sessions"], ctx["box"],
-                                  ctx["rates"], ctx["clock"], uuid.UUID(property_id), uuid.UUID(planned_id))
+        return await dispatch_one(
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+            ctx["sessions"],
+            ctx["box"],
+            ctx["rates"],
+            ctx["clock"],
+            uuid.UUID(property_id),
+            uuid.UUID(planned_id),
+        )
     except IntegrityError as exc:
         raise Retry(defer=0.5) from exc
 

@@ -45,8 +45,9 @@ async def relay_once(
             elif row.topic == PROCESS_TOPIC:
                 await queue.enqueue_webhook(int(row.payload["event_id"]))
             elif row.topic == SCHEDULE_TOPIC:
-                await queue.enqueue_planned(row.payload["property_id"], row.payload["planned_id"],
-                                            datetime.fromisoformat(row.payload["due_at"]))
+                await queue.enqueue_planned(
+                    row.payload["property_id"], row.payload["planned_id"], datetime.fromisoformat(row.payload["due_at"])
+                )
             else:
                 log.warning("outbox topic without a handler", extra={"topic": row.topic})
         await session.execute(

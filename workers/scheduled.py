@@ -22,15 +22,23 @@ from domain.templates.pricing import RateTable
 log = logging.getLogger("workers.scheduled")
 
 
-async def _context(sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, rates: RateTable,
-                   property_id: uuid.UUID) -> DispatchContext:
+async def _context(
+    sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, rates: RateTable, property_id: uuid.UUID
+) -> DispatchContext:
     record = await SqlaConnectionStore(sessions, box).get(property_id, "whatsapp")
     number = record.settings.get("display_phone_number") if record else None
     return DispatchContext(SqlaTemplateStore(sessions), rates, wa_me_link(number) if number else None)
 
 
-async def dispatch_one(new_uow: Callable[[], SqlaUnitOfWork], sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox,
-                       rates: RateTable, clock: Clock, property_id: uuid.UUID, planned_id: uuid.UUID) -> str:
+async def dispatch_one(
+    new_uow: Callable[[], SqlaUnitOfWork],
+    sessions: async_sessionmaker[AsyncSession],
+    box: FernetSecretBox,
+    rates: RateTable,
+    clock: Clock,
+    property_id: uuid.UUID,
+    planned_id: uuid.UUID,
+) -> str:
     ctx = await _context(sessions, box, rates, property_id)
     async with new_uow() as uow:
         outcome = await dispatch(uow, property_id, planned_id, clock.now(), ctx)
@@ -38,10 +46,14 @@ async def dispatch_one(new_uow: Callable[[], SqlaUnitOfWork], sessions: async_se
     return outcome
 
 
-async def due_now(sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 2000) -> list[tuple[uuid.UUID, uuid.UUID]]:
+async def due_now(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 2000
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
     async with sessions() as session:
         rows = await session.execute(
             select(planned_sends.c.property_id, planned_sends.c.id)
             .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
-            .order_by(planned_sends.c.due_at).limit(limit))
+            .order_by(planned_sends.c.due_at)
+            .limit(limit)
+        )
         return [(r.property_id, r.id) for r in rows]

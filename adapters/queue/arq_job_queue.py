@@ -36,5 +36,10 @@ class ArqJobQueue:
 
     async def enqueue_planned(self, property_id: str, planned_id: str, due_at: datetime) -> None:
         """Deferred to its due time; a new time gets a new job id, and the old job finds nothing to do."""
-        await self._pool.enqueue_job(PLANNED_JOB, property_id, planned_id,
-                                     _job_id=f"planned:{planned_id}:{int(due_at.timestamp())}", _defer_until=due_at)
+        await self._pool.enqueue_job(
+            PLANNED_JOB,
+            property_id,
+            planned_id,
+            _job_id=f"planned:{planned_id}:{int(due_at.timestamp())}",
+            _defer_until=due_at,
+        )

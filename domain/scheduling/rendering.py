@@ -20,11 +20,21 @@ from domain.templates.placeholders import PLACEHOLDERS, PlaceholderContext, read
 TEXT_FIELDS = ("email_subject", "email_body", "sms_text")
 
 
+class _Group(dict[str, str]):
+    """The values of one placeholder group ("guest", "booking"…), named so a missing one is reported in full."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
 class _Missing(Undefined):
     def __str__(self) -> str:
+        owner = self._undefined_obj
+        key = f"{owner.name}.{self._undefined_name}" if isinstance(owner, _Group) else str(self._undefined_name)
         raise PolicyViolation(
             "placeholder_without_value",
-            f"The placeholder {self._undefined_name} has no value for this booking.",
+            f"The placeholder {key} has no value for this booking.",
             hint="Add the value to the booking or change the message.",
         )
 
@@ -66,13 +76,14 @@ def check_content(content: dict[str, Any]) -> list[FieldProblem]:
     return problems
 
 
-def _values(context: PlaceholderContext) -> dict[str, dict[str, str]]:
-    values: dict[str, dict[str, str]] = {}
+def _values(context: PlaceholderContext) -> dict[str, _Group]:
+    values: dict[str, _Group] = {}
     for key in PLACEHOLDERS:
         group, _, name = key.partition(".")
         value = read_placeholder(key, context)
+        values.setdefault(group, _Group(group))
         if value is not None:
-            values.setdefault(group, {})[name] = value
+            values[group][name] = value
     return values
 
 

@@ -38,6 +38,12 @@ describe('problem codes', () => {
     expect(errorMessage(unknown, fr)).toBe('Monthly quota reached.');
     const provider = new ApiError(422, { code: 'provider_rejected', detail: 'The WhatsApp access token has expired.' });
     expect(errorMessage(provider, en)).toBe('WhatsApp refused these settings: The WhatsApp access token has expired.');
+    const invalid = new ApiError(422, {
+      code: 'validation_error',
+      detail: 'The request has invalid fields.',
+      errors: [{ field: 'verify_token', code: 'too_short', message: 'Use at least 8 characters.' }],
+    });
+    expect(errorMessage(invalid, en)).toBe('Use at least 8 characters.');
     expect(errorMessage(new ApiError(0, { code: 'network_error' }), en)).toBe(
       'Cannot reach the server. Check your connection and try again.',
     );

@@ -25,6 +25,10 @@ export function errorMessage(error: unknown, t: TFunction): string {
     if (error.code === 'provider_rejected') {
       return t('errors.providerRejected', { detail: error.detail ?? error.title ?? '' });
     }
+    // "The request has invalid fields." says less than the fields' own messages.
+    if (error.code === 'validation_error' && error.errors.length > 0) {
+      return error.errors.map((problem) => problem.message).join(' ');
+    }
     return codeMessage(t, error.code) ?? (error.detail || error.title || t('errors.generic'));
   }
   return t('errors.generic');

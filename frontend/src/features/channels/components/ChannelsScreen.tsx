@@ -52,6 +52,13 @@ function ChannelCard({ channel }: { channel: ChannelConnection }) {
   );
 }
 
+const FORM_FIELDS = ['waba_id', 'phone_number_id', 'access_token', 'verify_token', 'app_secret'];
+
+/** A 422 whose every problem is shown under its own field needs no banner on top. */
+function fieldErrorsOnly(error: unknown): boolean {
+  return isApiError(error) && error.errors.length > 0 && error.errors.every((problem) => FORM_FIELDS.includes(problem.field));
+}
+
 const EMPTY: WhatsAppConnectRequest = { waba_id: '', phone_number_id: '', access_token: '', verify_token: '', app_secret: '' };
 
 function WhatsAppForm({ current }: { current: ChannelConnection | undefined }) {
@@ -114,7 +121,7 @@ function WhatsAppForm({ current }: { current: ChannelConnection | undefined }) {
           </p>
         )}
         {problems.map((problem, index) => (
-          <p key={index} className="field-problems">
+          <p key={index} className="field-problems" role="alert">
             {problem.message}
           </p>
         ))}
@@ -128,7 +135,7 @@ function WhatsAppForm({ current }: { current: ChannelConnection | undefined }) {
         {current?.status === 'connected' ? t('channelsScreen.whatsappUpdate') : t('channelsScreen.whatsappConnect')}
       </h2>
       <p className="muted small">{t('channelsScreen.whatsappIntro')}</p>
-      {connect.isError && <ErrorMessage error={connect.error} />}
+      {connect.isError && !fieldErrorsOnly(connect.error) && <ErrorMessage error={connect.error} />}
       {saved && (
         <p role="status" className="alert alert--success">
           {t('channelsScreen.connected')}
