@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Booking, Guest, Message, Page, Template, TemplatePreview, TemplateSendRequest } from '@/lib/api-types';
+import type { Booking, Guest, Message, Page, Placeholder, Template, TemplatePreview, TemplateSendRequest } from '@/lib/api-types';
 import { type SendTarget, sendingKeys } from './keys';
 
 /** Only approved templates can be sent. */
@@ -71,5 +71,15 @@ export function useRecipientSearch(q: string) {
     queryFn: ({ signal }) => searchRecipients(q, signal),
     enabled: q.length > 0,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** What each placeholder means ("Guest's first name"), to label the value fields. */
+export function usePlaceholderNames() {
+  return useQuery({
+    queryKey: ['template-sending', 'placeholders'] as const,
+    queryFn: ({ signal }) => api.get<Placeholder[]>('/whatsapp/placeholders', { signal }),
+    staleTime: 60 * 60_000,
+    select: (list) => new Map(list.map((placeholder) => [placeholder.key, placeholder.description])),
   });
 }

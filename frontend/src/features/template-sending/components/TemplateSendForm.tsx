@@ -12,7 +12,7 @@ import { fillVariables } from '@/lib/template-text';
 import { useDebounced } from '@/lib/use-debounced';
 import { useLocaleContext } from '@/lib/use-locale';
 import type { SendTarget } from '../api/keys';
-import { useApprovedTemplates, useSendTemplate, useTemplatePreview } from '../api/templates';
+import { useApprovedTemplates, usePlaceholderNames, useSendTemplate, useTemplatePreview } from '../api/templates';
 
 interface Props {
   target: SendTarget;
@@ -47,6 +47,7 @@ export function TemplateSendForm({ target, onSent, onCancel }: Props) {
   const overrides = useDebounced(edits, PREVIEW_DELAY_MS);
   const preview = useTemplatePreview(target, templateId, overrides);
   const send = useSendTemplate(target);
+  const names = usePlaceholderNames();
 
   const template: Template | undefined = templates.data?.find((item) => item.id === templateId);
   // The guest-level preview may not exist on this server: fall back to the examples.
@@ -140,7 +141,7 @@ export function TemplateSendForm({ target, onSent, onCancel }: Props) {
               return (
                 <div className="field" key={key}>
                   <label htmlFor={inputId}>
-                    <code>{`{{${key}}}`}</code> {variable.placeholder}
+                    <code>{`{{${key}}}`}</code> {names.data?.get(variable.placeholder) ?? variable.placeholder}
                   </label>
                   <input
                     id={inputId}
