@@ -22,6 +22,8 @@ class SandboxState:
     # WhatsApp templates as Meta holds them: id -> creation body plus "status"
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     review_delay: float = 1.0
+    # WhatsApp media the fake Graph API serves: id -> (content type, bytes)
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     # Twilio: numbers that texted STOP (Twilio answers 21610 to sends until START)
     unsubscribed: set[str] = field(default_factory=set)
 

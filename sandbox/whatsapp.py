@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import secrets
@@ -10,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from adapters.whatsapp.signature import sign
 from sandbox.state import SandboxState
@@ -161,6 +162,16 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
     @router.get("/{phone_number_id}")
     async def phone_number(phone_number_id: str, request: Request) -> JSONResponse:
         state.record("whatsapp", request.url.path, dict(request.query_params))
+        if phone_number_id in state.media:  # and a media object by its id
+            return JSONResponse(
+                {
+                    "messaging_product": "whatsapp",
+                    "id": phone_number_id,
+                    "url": f"{request.app.state.container.settings.base_url}/sandbox/whatsapp/media/{phone_number_id}/download",
+                    "mime_type": state.media[phone_number_id][0],
+                    "file_size": len(state.media[phone_number_id][1]),
+                }
+            )
         if phone_number_id in state.templates:  # the same Graph path reads a template by its id
             template = state.templates[phone_number_id]
             return JSONResponse({"id": phone_number_id, "name": template["name"], "status": template["status"]})
@@ -189,31 +200,47 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
             }
         )
 
+    @router.get("/media/{media_id}/download")
+    async def download(media_id: str, request: Request) -> Response:
+        if not request.headers.get("authorization", "").startswith("Bearer ") or media_id not in state.media:
+            return _error(190, "Invalid OAuth access token.", "Media downloads need the access token.", status=401)
+        content_type, data = state.media[media_id]
+        return Response(data, media_type=content_type)
+
     @router.post("/inject")
     async def inject(request: Request) -> JSONResponse:
         """A guest writes: {phone_number_id, from, name?, text}. Used by tests and the demo."""
         data = await request.json()
+        media_id = None
+        if data.get("image_base64"):  # a guest sends a photo
+            media_id = "MEDIA" + secrets.token_hex(8)
+            state.media[media_id] = ("image/png", base64.b64decode(data["image_base64"]))
         wamid = await inject_guest_message(
-            request, str(data["phone_number_id"]), str(data["from"]), data.get("name"), str(data.get("text", ""))
+            request,
+            str(data["phone_number_id"]),
+            str(data["from"]),
+            data.get("name"),
+            str(data.get("text", "")),
+            media_id,
         )
-        return JSONResponse({"id": wamid})
+        return JSONResponse({"id": wamid, "media_id": media_id})
 
     return router
 
 
-async def inject_guest_message(request: Request, phone_number_id: str, sender: str, name: str | None, text: str) -> str:
+async def inject_guest_message(
+    request: Request, phone_number_id: str, sender: str, name: str | None, text: str, media_id: str | None = None
+) -> str:
     state: SandboxState = request.app.state.sandbox
     sender = sender.lstrip("+")
     now = request.app.state.container.clock.now()
     state.last_inbound[(phone_number_id, sender)] = now
     wamid = "wamid.SBXIN" + secrets.token_hex(10).upper()
-    message = {
-        "from": sender,
-        "id": wamid,
-        "timestamp": str(int(now.timestamp())),
-        "type": "text",
-        "text": {"body": text},
-    }
+    message: dict[str, Any] = {"from": sender, "id": wamid, "timestamp": str(int(now.timestamp()))}
+    if media_id:
+        message.update(type="image", image={"id": media_id, "mime_type": "image/png", "caption": text})
+    else:
+        message.update(type="text", text={"body": text})
     value = {"contacts": [{"profile": {"name": name or "Guest"}, "wa_id": sender}], "messages": [message]}
     status = await deliver_webhook(request, envelope(phone_number_id, value))
     if status != 200:

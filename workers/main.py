@@ -18,7 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.channels.gateway import ConnectionChannelGateway
+from adapters.channels.media_fetcher import ConnectionMediaFetcher
 from adapters.crypto.fernet_secret_box import FernetSecretBox
+from adapters.db.connection_store import SqlaConnectionStore
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.pricing.json_rate_table import load_rate_table
@@ -26,8 +28,10 @@ from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
+from domain.errors import ProviderFailure
 from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
+from workers.media import fetch_message_media
 from workers.relay import relay_forever
 from workers.scheduled import dispatch_one, due_now
 from workers.sweep import requeue_stuck
@@ -135,13 +139,31 @@ async def sweep_planned(ctx: dict[str, Any]) -> int:
     return count
 
 
+async def fetch_media(ctx: dict[str, Any], property_id: str, message_id: str) -> int:
+    fetcher = ConnectionMediaFetcher(SqlaConnectionStore(ctx["sessions"], ctx["box"]), ctx["http"])
+    try:
+        return await fetch_message_media(
+            ctx["sessions"], fetcher, uuid.UUID(property_id), uuid.UUID(message_id), ctx["clock"].now()
+        )
+    except ProviderFailure as failure:
+        if failure.retryable:
+            raise Retry(defer=30) from failure
+        log.warning("media could not be fetched", extra={"message_id": message_id, "reason": failure.reason})
+        return 0
+
+
 async def sync_templates(ctx: dict[str, Any]) -> int:
     return await sync_pending_templates(ctx["sessions"], ctx["box"], ctx["http"], ctx["clock"])
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
-        "functions": [deliver_message, func(process_webhook, max_tries=10), func(dispatch_planned, max_tries=5)],
+        "functions": [
+            deliver_message,
+            func(process_webhook, max_tries=10),
+            func(dispatch_planned, max_tries=5),
+            func(fetch_media, max_tries=5),
+        ],
         "cron_jobs": [
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
             cron(sweep_planned, second={5}, run_at_startup=True, unique=True),

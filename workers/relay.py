@@ -18,6 +18,7 @@ from adapters.db.tables import outbox_events
 from adapters.db.webhook_store import PROCESS_TOPIC
 from adapters.queue.arq_job_queue import ArqJobQueue
 from domain.clock import Clock
+from domain.services.inbound import MEDIA_TOPIC
 from domain.services.messaging import SEND_TOPIC
 from domain.services.scheduling import SCHEDULE_TOPIC
 
@@ -44,6 +45,8 @@ async def relay_once(
                 await queue.enqueue_delivery(row.payload["property_id"], row.payload["message_id"], attempt=0)
             elif row.topic == PROCESS_TOPIC:
                 await queue.enqueue_webhook(int(row.payload["event_id"]))
+            elif row.topic == MEDIA_TOPIC:
+                await queue.enqueue_media(row.payload["property_id"], row.payload["message_id"])
             elif row.topic == SCHEDULE_TOPIC:
                 await queue.enqueue_planned(
                     row.payload["property_id"], row.payload["planned_id"], datetime.fromisoformat(row.payload["due_at"])

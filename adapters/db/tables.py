@@ -352,6 +352,23 @@ planned_sends = Table(
 )
 
 
+media_files = Table(
+    "media_files",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Column("content_type", String(200), nullable=False),
+    Column("filename", String(300)),
+    Column("size", Integer, nullable=False),
+    # kept in the database: one backup covers everything; large deployments can move this to object storage
+    Column("data", LargeBinary, nullable=False),
+    Column("fetched_at", TS, nullable=False),
+    UniqueConstraint("message_id", "position"),
+)
+
+
 def map_domain() -> None:
     """Map the domain dataclasses onto the tables once per process."""
     from domain import model

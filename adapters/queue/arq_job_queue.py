@@ -10,6 +10,7 @@ from arq.connections import ArqRedis
 DELIVER_JOB = "deliver_message"
 WEBHOOK_JOB = "process_webhook"
 PLANNED_JOB = "dispatch_planned"
+MEDIA_JOB = "fetch_media"
 
 
 def deliver_job_id(message_id: uuid.UUID | str, attempt: int) -> str:
@@ -43,3 +44,6 @@ class ArqJobQueue:
             _job_id=f"planned:{planned_id}:{int(due_at.timestamp())}",
             _defer_until=due_at,
         )
+
+    async def enqueue_media(self, property_id: str, message_id: str) -> None:
+        await self._pool.enqueue_job(MEDIA_JOB, property_id, message_id, _job_id=f"media:{message_id}")

@@ -10,11 +10,13 @@ from typing import Any
 from domain.booking_link import pick_booking
 from domain.channels import AuthorType, Channel, Direction, MessageKind
 from domain.message_status import MessageStatus
-from domain.model import Conversation, Guest, Message
+from domain.model import Conversation, Guest, Message, OutboxEvent
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.messaging import touch
 from domain.sms.keywords import Keyword, keyword_of
+
+MEDIA_TOPIC = "media.fetch"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,16 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
         created_at=inbound.received_at,
     )
     uow.messages.add(message)
+    if inbound.kind == MessageKind.MEDIA:
+        # attachments are fetched by a worker with the provider's credentials, never linked to directly
+        uow.outbox.add(
+            OutboxEvent(
+                property_id=property_id,
+                topic=MEDIA_TOPIC,
+                payload={"property_id": str(property_id), "message_id": str(message.id)},
+                created_at=inbound.received_at,
+            )
+        )
     if inbound.channel == Channel.SMS:
         _honour_keyword(guest, message, inbound.received_at)
     previous = conversation.last_inbound_at.get(inbound.channel.value)

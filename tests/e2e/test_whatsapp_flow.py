@@ -224,3 +224,45 @@ async def test_template_rejected_fixed_approved_then_sent_after_the_window_close
         message = await _eventually(read)
         assert message["kind"] == "template" and message["body"].startswith("Hello Ann, your room will be ready on")
         assert message["pricing_category"] == "utility"
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+
+
+async def test_a_guest_photo_is_fetched_by_the_worker_and_served_by_us(sandbox_product):
+    import base64
+
+    container = sandbox_product.container
+    prop = await make_property(container)
+    await make_user(container, prop, email="desk@hotel.test")
+    other = await make_property(container, "Other")
+    await make_user(container, other, email="other@hotel.test")
+    await connect_channel(
+        container,
+        prop,
+        Channel.WHATSAPP,
+        settings={"phone_number_id": "100000000000030", "api_base_url": f"{sandbox_product.url}/sandbox/whatsapp"},
+    )
+    async with (
+        StaffClient(base_url=sandbox_product.url) as staff,
+        StaffClient(base_url=sandbox_product.url) as outsider,
+    ):
+        await staff.login("desk@hotel.test", "correct horse")
+        await outsider.login("other@hotel.test", "correct horse")
+        await staff.post(
+            "/sandbox/whatsapp/inject",
+            json={"phone_number_id": "100000000000030", "from": "33612345678", "text": "My car", "image_base64": PNG},
+        )
+        row = await _eventually(lambda: _first(staff))
+
+        async def fetched():
+            [message] = (await staff.get(f"/api/v1/conversations/{row['id']}/messages")).json()["items"]
+            response = await staff.get(f"/api/v1/messages/{message['id']}/media")
+            return (message, response) if response.status_code == 200 else None
+
+        message, response = await _eventually(fetched)
+        assert message["kind"] == "media" and message["body"] == "My car"
+        assert response.headers["content-type"] == "image/png" and response.content == base64.b64decode(PNG)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert not response.history and "EAAG" not in str(response.headers)  # no redirect to the provider, no token
+        assert (await outsider.get(f"/api/v1/messages/{message['id']}/media")).status_code == 404
