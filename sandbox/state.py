@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 
@@ -22,6 +22,8 @@ class SandboxState:
     # WhatsApp templates as Meta holds them: id -> creation body plus "status"
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     review_delay: float = 1.0
+    # the provider's own view of the 24-hour window; tests shrink it to see Meta refuse what we allowed
+    whatsapp_window: timedelta = timedelta(hours=24)
     # WhatsApp media the fake Graph API serves: id -> (content type, bytes)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     # Twilio: numbers that texted STOP (Twilio answers 21610 to sends until START)

@@ -7,18 +7,19 @@ import base64
 import json
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import func, select
 
+from adapters.db.tables import channel_connections, conversations, guests, messages
 from adapters.whatsapp.signature import sign
 from sandbox.state import SandboxState
 from sandbox.whatsapp_templates import template_send_error
 
 log = logging.getLogger("sandbox.whatsapp")
-WINDOW = timedelta(hours=24)
 
 
 def _error(code: int, message: str, details: str, status: int = 400) -> JSONResponse:
@@ -131,9 +132,9 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
                 return refused
         wamid = "wamid.SBX" + secrets.token_hex(12).upper()
         failure = None
-        last = state.last_inbound.get((phone_number_id, to))
+        last = state.last_inbound.get((phone_number_id, to)) or await remembered_inbound(request, phone_number_id, to)
         now = request.app.state.container.clock.now()
-        if kind == "text" and (last is None or now - last >= WINDOW):
+        if kind == "text" and (last is None or now - last >= state.whatsapp_window):
             # like Meta, the window is enforced after accepting the request: the failure comes by webhook
             failure = {
                 "code": 131047,
@@ -226,6 +227,29 @@ def whatsapp_router(state: SandboxState) -> APIRouter:
         return JSONResponse({"id": wamid, "media_id": media_id})
 
     return router
+
+
+async def remembered_inbound(request: Request, phone_number_id: str, wa_id: str) -> datetime | None:
+    """Meta remembers across restarts when a guest last wrote; this in-memory fake recalls it from the
+    messages it once delivered (the demo's seeded conversations included)."""
+    container = request.app.state.container
+    async with container.sessions() as session:
+        return await session.scalar(
+            select(func.max(messages.c.created_at))
+            .join(conversations, conversations.c.id == messages.c.conversation_id)
+            .join(guests, guests.c.id == conversations.c.guest_id)
+            .join(
+                channel_connections,
+                (channel_connections.c.property_id == messages.c.property_id)
+                & (channel_connections.c.channel == "whatsapp"),
+            )
+            .where(
+                messages.c.channel == "whatsapp",
+                messages.c.direction == "inbound",
+                guests.c.phone == "+" + wa_id,
+                channel_connections.c.external_id == phone_number_id,
+            )
+        )
 
 
 async def inject_guest_message(

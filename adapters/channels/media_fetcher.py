@@ -47,10 +47,11 @@ class ConnectionMediaFetcher:
             base = str(record.settings.get("api_base_url") or DEFAULT_GRAPH_URL).rstrip("/")
             info = (await self._get("whatsapp", f"{base}/{details['media_id']}", headers=headers)).json()
             content = await self._get("whatsapp", str(info["url"]), headers=headers)
+            filename = details.get("filename")
             return FetchedMedia(
                 str(info.get("mime_type") or details.get("mime_type") or "application/octet-stream"),
                 content.content,
-                details.get("filename") if isinstance(details.get("filename"), str) else None,
+                filename if isinstance(filename, str) else None,
             )
         media = details.get("media")
         if not isinstance(media, list) or position >= len(media):
