@@ -65,6 +65,13 @@ class SmtpCapture:
         self._controller: Controller | None = None
 
     # aiosmtpd handler hooks (called on the server's own thread and loop)
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        if self.username and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 Ok"
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
         local = address.partition("@")[0].lower()
         if local.startswith("bounce"):
@@ -114,7 +121,8 @@ class SmtpCapture:
         self.port = self.port or _free_port(self.host)
         options: dict[str, Any] = {"server_hostname": SERVER_NAME, "auth_require_tls": False}
         if self.username:
-            options.update(auth_required=True, authenticator=self._authenticate)
+            # required in handle_MAIL rather than with auth_required, which warns when TLS is not required too
+            options["authenticator"] = self._authenticate
         self._controller = Controller(self, hostname=self.host, port=self.port, **options)
         self._controller.start()
         return self

@@ -13,11 +13,11 @@ from domain.email.smtp_replies import explain, retryable
 from domain.errors import ProviderFailure
 
 
-def _reply_failure(code: int, message: str, fallback: str, *, retry: bool | None = None) -> ProviderFailure:
+def _reply_failure(code: int, message: str, fallback: str, *, by_status: bool = True) -> ProviderFailure:
     return ProviderFailure(
         code=f"smtp_{code}",
-        reason=explain(code, message, fallback),
-        retryable=retryable(code) if retry is None else retry,
+        reason=explain(code, message, fallback, by_status=by_status),
+        retryable=retryable(code),
         provider_status=code,
     )
 
@@ -35,31 +35,31 @@ def _network_words(exc: BaseException) -> str:
     return "the connection failed or was closed"
 
 
+# (refusal, the step in plain words, whether the reply's enhanced status speaks of the guest's mailbox)
+_REFUSALS: tuple[tuple[type[aiosmtplib.SMTPResponseException], str, bool], ...] = (
+    (aiosmtplib.SMTPRecipientRefused, "The mail server refused the guest's address", True),
+    (aiosmtplib.SMTPSenderRefused, "The mail server refused the sender address", False),
+    (aiosmtplib.SMTPAuthenticationError, "The mail server refused the username or password", False),
+    (aiosmtplib.SMTPDataError, "The mail server refused the message", True),
+    (aiosmtplib.SMTPConnectResponseError, "The mail server refused the connection", False),
+    (aiosmtplib.SMTPHeloError, "The mail server refused our greeting (EHLO)", False),
+    (aiosmtplib.SMTPResponseException, "The mail server refused the request", True),
+)
+
+
 def smtp_failure(exc: BaseException, server: SmtpCredentials) -> ProviderFailure:
     where = f"{server.host}:{server.port}"
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
         exc = exc.recipients[0]
-    if isinstance(exc, aiosmtplib.SMTPRecipientRefused):
-        return _reply_failure(exc.code, exc.message, "The mail server refused the guest's address")
-    if isinstance(exc, aiosmtplib.SMTPSenderRefused):
-        return _reply_failure(exc.code, exc.message, f"The mail server refused the sender {server.sender_address}")
-    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return _reply_failure(exc.code, exc.message, "The mail server refused the username or password")
-    if isinstance(exc, aiosmtplib.SMTPDataError):
-        return _reply_failure(exc.code, exc.message, "The mail server refused the message")
-    if isinstance(exc, aiosmtplib.SMTPConnectResponseError):
-        return _reply_failure(exc.code, exc.message, f"The mail server at {where} refused the connection")
-    if isinstance(exc, aiosmtplib.SMTPHeloError):
-        return _reply_failure(exc.code, exc.message, "The mail server refused our greeting (EHLO)")
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return _reply_failure(exc.code, exc.message, "The mail server refused the request")
+    for kind, step, by_status in _REFUSALS:
+        if isinstance(exc, kind):
+            return _reply_failure(exc.code, exc.message, step, by_status=by_status)
     if isinstance(exc, TimeoutError):  # aiosmtplib's timeouts are TimeoutErrors too
         hint = " Port 465 usually needs the TLS setting." if server.port == 465 and server.tls != "tls" else ""
         return ProviderFailure("smtp_timeout", f"The mail server at {where} did not answer in time.{hint}", True)
     if isinstance(exc, ssl.SSLError) or isinstance(exc.__cause__, ssl.SSLError):
         return ProviderFailure("smtp_tls_failed", f"The mail server at {where}: {_network_words(exc)}.", False)
     if isinstance(exc, aiosmtplib.SMTPConnectError | aiosmtplib.SMTPServerDisconnected | OSError):
-        return ProviderFailure(
-            "smtp_unreachable", f"The mail server at {where} could not be reached: {_network_words(exc)}.", True
-        )
+        reason = f"The mail server at {where} could not be reached: {_network_words(exc)}."
+        return ProviderFailure("smtp_unreachable", reason, True)
     return ProviderFailure("smtp_refused", f"The mail server at {where} cannot be used: {exc}", False)

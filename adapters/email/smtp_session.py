@@ -78,7 +78,7 @@ async def smtp_session(
     try:
         await smtp.connect()
         last = await _secure_and_login(smtp, server)
-        yield smtp, reply_text(last.code, last.message)
+        yield smtp, reply_text(last.code, (last.message.splitlines() or [""])[0])  # EHLO lists extensions below
     except ProviderFailure:
         raise
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:

@@ -15,7 +15,7 @@ from api.schemas.templates import CostEstimate, PreviewParameters, TemplatePrevi
 from domain.errors import NotFound
 from domain.services import templates as lifecycle
 from domain.services.conversations import load
-from domain.services.template_sending import plan_template_send, send_template
+from domain.services.template_sending import TemplateSendPlan, plan_template_send, send_template
 from domain.sharing import wa_me_link
 
 router = APIRouter(prefix="/api/v1", tags=["whatsapp"], responses=ERROR_RESPONSES)
@@ -54,6 +54,10 @@ async def preview(
         container.rates,
         await _whatsapp_link(container, principal.property_id),
     )
+    return _preview_out(plan)
+
+
+def _preview_out(plan: TemplateSendPlan) -> TemplatePreview:
     return TemplatePreview(
         text=plan.text,
         parameters=PreviewParameters(
@@ -69,6 +73,36 @@ async def preview(
             reason=plan.free_reason,
         ),
     )
+
+
+@router.post(
+    "/guests/{guest_id}/template-preview",
+    response_model=TemplatePreview,
+    summary="Preview a template for a guest who may have no conversation yet",
+)
+async def preview_for_guest(
+    guest_id: uuid.UUID, body: TemplateSendIn, principal: CurrentPrincipal, uow: UowDep, container: ContainerDep
+) -> TemplatePreview:
+    guest = await uow.guests.get(principal.property_id, guest_id)
+    prop = await uow.properties.get(principal.property_id)
+    if guest is None or prop is None:
+        raise NotFound("Guest not found.")
+    template = await lifecycle.load_template(
+        SqlaTemplateStore(container.sessions), principal.property_id, body.template_id
+    )
+    conversation = await uow.conversations.for_guest(principal.property_id, guest_id)
+    plan = await plan_template_send(
+        uow,
+        template,
+        guest,
+        conversation,
+        prop,
+        body.overrides,
+        container.clock.now(),
+        container.rates,
+        await _whatsapp_link(container, principal.property_id),
+    )
+    return _preview_out(plan)
 
 
 async def _send(

@@ -17,6 +17,9 @@ _BY_STATUS = {
     "4.4": "The guest's mail domain could not be reached",
     "4.7": "The message expired before the guest's mail server accepted it",
     "7.1": "The guest's mail server refused the message by policy",
+    "7.8": "The mail server refused the username or password",
+    "7.9": "The mail server refuses this way of logging in as too weak",
+    "7.11": "The mail server requires an encrypted connection (STARTTLS or TLS) first",
     "7.26": "The guest's mail server refused the message: the sender's domain failed authentication (SPF/DKIM/DMARC)",
 }
 _BY_SUBJECT = {
@@ -49,10 +52,13 @@ def reply_text(code: int | None, message: str) -> str:
     return f"{code} {flat}".strip() if code else flat
 
 
-def explain(code: int | None, message: str, fallback: str) -> str:
-    """Plain words first, then the server's own reply, so staff and support both understand it."""
+def explain(code: int | None, message: str, fallback: str, *, by_status: bool = True) -> str:
+    """Plain words first, then the server's own reply, so staff and support both understand it.
+
+    `by_status` reads the words from the reply's enhanced status when it has one (what a recipient's
+    server says about the guest's mailbox); without it, `fallback` names the step that failed."""
     said = reply_text(code, message)
-    plain = meaning(enhanced_status(said)) or fallback
+    plain = (meaning(enhanced_status(said)) if by_status else None) or fallback
     return f"{plain} (the server said: {said})." if said else f"{plain}."
 
 

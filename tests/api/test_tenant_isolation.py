@@ -12,7 +12,18 @@ TEMPLATE = {
     "body": "Welcome {{1}}, see you soon at the hotel.",
     "body_variables": [{"index": 1, "placeholder": "guest.first_name", "example": "Ann"}],
 }
+RULE = {
+    "name": "Welcome",
+    "trigger": "before_check_in",
+    "offset_days": 1,
+    "send_time": "10:00",
+    "channel_order": ["sms"],
+    "content": {"default": {"sms_text": "Hello {{ guest.first_name }}"}},
+}
 BODIES = {
+    "/api/v1/scheduled-messages/{rule_id}": RULE,
+    "/api/v1/scheduled-messages/{rule_id}/preview": {"booking_ref": "A-REF"},
+    "/api/v1/planned-sends/{planned_id}/reschedule": {"due_at": "2030-01-01T10:00:00Z"},
     "/api/v1/whatsapp/templates/{template_id}": TEMPLATE,
     "/api/v1/conversations/{conversation_id}/messages": {"channel": "sms", "body": "hi"},
     "/api/v1/conversations/{conversation_id}/notes": {"body": "note"},
@@ -30,11 +41,14 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     await connect_channel(container, b, Channel.SMS)
     await connect_channel(container, a, Channel.SMS)
     booking = await make_booking(container, a, ref="A-REF")
-    conv = (await guest_writes(container, a, "+33612345678", "secret of A")).conversation
+    written = await guest_writes(container, a, "+33612345678", "secret of A")
+    conv = written.conversation
 
     await client.login("owner-a@hotel.test", "correct horse")
     key = (await client.post("/api/v1/api-keys", json={"name": "A key"})).json()
     a_template = (await client.post("/api/v1/whatsapp/templates", json=TEMPLATE)).json()
+    a_rule = (await client.post("/api/v1/scheduled-messages", json=RULE)).json()
+    [a_planned] = (await client.get("/api/v1/planned-sends")).json()["items"]
     await client.post("/api/v1/auth/logout")
 
     ids = {
@@ -43,6 +57,9 @@ async def test_every_object_route_hides_other_properties(client, container, app)
         "guest_id": str(booking.guest.id),
         "key_id": key["id"],
         "template_id": a_template["id"],
+        "message_id": str(written.message.id),
+        "rule_id": a_rule["id"],
+        "planned_id": a_planned["id"],
     }
     await client.login("owner-b@hotel.test", "correct horse")
     # B's own template: a 404 on A's conversation or guest must come from the conversation or guest itself
@@ -50,6 +67,7 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     for path in (
         "/api/v1/conversations/{conversation_id}/template-preview",
         "/api/v1/conversations/{conversation_id}/template-messages",
+        "/api/v1/guests/{guest_id}/template-preview",
         "/api/v1/guests/{guest_id}/template-messages",
     ):
         BODIES[path] = {"template_id": b_template["id"]}
