@@ -8,6 +8,7 @@ import httpx
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.airbnb.http_gateway import HttpAirbnbGateway
 from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
@@ -35,6 +36,7 @@ class Container:
     gateway: ConnectionChannelGateway
     clock: Clock
     rates: RateTable
+    airbnb: HttpAirbnbGateway | None
 
     def uow(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.sessions, self.publisher)
@@ -68,7 +70,20 @@ def build_container(
             redis, max_failures=settings.login_max_failures, block_seconds=settings.login_block_seconds
         ),
         publisher=publisher,
-        gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url),
+        gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url, airbnb_gateway(settings, client)),
         clock=clock or SystemClock(),
         rates=load_rate_table(),
+        airbnb=airbnb_gateway(settings, client),
+    )
+
+
+def airbnb_gateway(settings: Settings, http: httpx.AsyncClient) -> HttpAirbnbGateway | None:
+    if not settings.airbnb_client_id or not settings.airbnb_client_secret:
+        return None  # Airbnb is offered only where the deployment has partner credentials
+    return HttpAirbnbGateway(
+        http,
+        api_base_url=settings.airbnb_api_base_url,
+        authorize_base_url=settings.airbnb_authorize_url,
+        client_id=settings.airbnb_client_id,
+        client_secret=settings.airbnb_client_secret,
     )

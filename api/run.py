@@ -39,6 +39,15 @@ def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
         updates["redis_url"] = embedded.redis_url
     if settings.encryption_key is None:
         updates["encryption_key"] = load_or_create_key(settings.data_dir)
+    if settings.sandbox and settings.airbnb_client_id is None:
+        sandbox_airbnb = f"{settings.base_url}/sandbox/airbnb"
+        updates.update(
+            airbnb_client_id="sandbox-client",
+            airbnb_api_base_url=sandbox_airbnb,
+            airbnb_authorize_url=sandbox_airbnb,
+            airbnb_client_secret=load_or_create_key(settings.data_dir, "airbnb-client-secret"),
+            airbnb_webhook_secret=load_or_create_key(settings.data_dir, "airbnb-webhook-secret"),
+        )
     if settings.sandbox and settings.meta_app_secret is None:
         # the sandbox signs its WhatsApp callbacks with the deployment's app secret, as Meta would
         updates["meta_app_secret"] = load_or_create_key(settings.data_dir, "meta-app-secret")
@@ -58,6 +67,18 @@ def _child_env(settings: Settings) -> dict[str, str]:
     )
     if settings.public_base_url:
         env["PUBLIC_BASE_URL"] = settings.public_base_url
+    # what resolve() filled in for the embedded default, so the worker sees the same configuration
+    for name in (
+        "meta_app_secret",
+        "airbnb_client_id",
+        "airbnb_client_secret",
+        "airbnb_api_base_url",
+        "airbnb_authorize_url",
+        "airbnb_webhook_secret",
+    ):
+        value = getattr(settings, name)
+        if value:
+            env[name.upper()] = str(value)
     return env
 
 

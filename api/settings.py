@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     # The deployment's own Meta app (properties may also bring theirs, stored on their connection).
     meta_app_secret: str | None = None
     meta_verify_token: str | None = None
+    # Airbnb partner credentials (the sandbox's in the embedded default) and the webhook signing secret
+    airbnb_client_id: str | None = None
+    airbnb_client_secret: str | None = None
+    airbnb_api_base_url: str = "https://api.airbnb.com"
+    airbnb_authorize_url: str = "https://www.airbnb.com"
+    airbnb_webhook_secret: str | None = None
+
     # Webhook bodies above this are refused with 413 before they are parsed.
     max_webhook_bytes: int = 1_000_000
 

@@ -99,6 +99,8 @@ class Booking:
     room: str | None = None
     party_size: int | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
+    external_status: str | None = None
+    airbnb_thread_id: str | None = None
     id: uuid.UUID = field(default_factory=new_id)
     created_at: datetime | None = None
     updated_at: datetime | None = None

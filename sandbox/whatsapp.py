@@ -234,7 +234,7 @@ async def remembered_inbound(request: Request, phone_number_id: str, wa_id: str)
     messages it once delivered (the demo's seeded conversations included)."""
     container = request.app.state.container
     async with container.sessions() as session:
-        return await session.scalar(
+        last: datetime | None = await session.scalar(
             select(func.max(messages.c.created_at))
             .join(conversations, conversations.c.id == messages.c.conversation_id)
             .join(guests, guests.c.id == conversations.c.guest_id)
@@ -250,6 +250,7 @@ async def remembered_inbound(request: Request, phone_number_id: str, wa_id: str)
                 channel_connections.c.external_id == phone_number_id,
             )
         )
+    return last
 
 
 async def inject_guest_message(

@@ -42,7 +42,12 @@ async def relay_once(
             return 0
         for row in rows:
             if row.topic == SEND_TOPIC:
-                await queue.enqueue_delivery(row.payload["property_id"], row.payload["message_id"], attempt=0)
+                await queue.enqueue_delivery(
+                    row.payload["property_id"],
+                    row.payload["message_id"],
+                    attempt=0,
+                    suffix=row.payload.get("job_suffix", ""),
+                )
             elif row.topic == PROCESS_TOPIC:
                 await queue.enqueue_webhook(int(row.payload["event_id"]))
             elif row.topic == MEDIA_TOPIC:

@@ -26,6 +26,8 @@ async def requeue_stuck(
                     or_(
                         and_(
                             messages.c.status == "queued",
+                            # paused sends wait for their connection to be authorised again
+                            messages.c.error_code.is_distinct_from("channel_paused"),
                             or_(
                                 messages.c.next_attempt_at < now - GRACE,
                                 and_(messages.c.next_attempt_at.is_(None), messages.c.status_changed_at < now - GRACE),

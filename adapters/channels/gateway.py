@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.airbnb.http_gateway import AirbnbSender, HttpAirbnbGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.tables import channel_connections
 from adapters.twilio.sms_sender import DEFAULT_API_URL, TwilioSmsSender
@@ -16,6 +17,7 @@ from adapters.whatsapp.cloud_api_sender import DEFAULT_GRAPH_URL, WhatsAppCloudS
 from domain.channels import Channel
 from domain.errors import ProviderFailure
 from domain.ports.channels import ChannelSender
+from domain.services.airbnb import PAUSED_CODE
 
 
 class ConnectionChannelGateway:
@@ -25,7 +27,9 @@ class ConnectionChannelGateway:
         secret_box: FernetSecretBox,
         http: httpx.AsyncClient,
         public_base_url: str,
+        airbnb: HttpAirbnbGateway | None = None,
     ) -> None:
+        self._airbnb = airbnb
         self._sessions = session_factory
         self._box = secret_box
         self._http = http
@@ -49,6 +53,13 @@ class ConnectionChannelGateway:
 
     async def sender_for(self, property_id: uuid.UUID, channel: Channel) -> ChannelSender:
         row = await self._connection(property_id, channel)
+        if row is not None and row["status"] == "needs_reauthorization":
+            raise ProviderFailure(
+                PAUSED_CODE,
+                f"Paused: {channel.value} needs to be authorised again; the message goes out "
+                "as soon as someone re-authorises it.",
+                False,
+            )
         if row is None or row["status"] != "connected":
             raise ProviderFailure(
                 "channel_not_connected", f"{channel.value} is not connected for this property.", False
@@ -72,4 +83,6 @@ class ConnectionChannelGateway:
                 status_callback=f"{self._public}/webhooks/twilio/status",
                 base_url=settings.get("api_base_url") or DEFAULT_API_URL,
             )
+        if channel == Channel.AIRBNB and self._airbnb is not None:
+            return AirbnbSender(self._airbnb, str(secrets.get("access_token", "")))
         raise ProviderFailure("channel_not_supported", f"Sending on {channel.value} is not available yet.", False)

@@ -127,6 +127,15 @@ class SqlaConversationReadRepository(_Repo):
 
 
 class SqlaMessageRepository(_Repo):
+    async def waiting_with(self, property_id: uuid.UUID, channel: Channel, error_code: str) -> list[Message]:
+        stmt = select(Message).where(
+            messages.c.property_id == property_id,
+            messages.c.channel == channel.value,
+            messages.c.status == "queued",
+            messages.c.error_code == error_code,
+        )
+        return list((await self.session.execute(stmt.with_for_update())).scalars())
+
     async def get(self, property_id: uuid.UUID, message_id: uuid.UUID, *, lock: bool = False) -> Message | None:
         stmt = select(Message).where(messages.c.property_id == property_id, messages.c.id == message_id)
         if lock:

@@ -145,6 +145,9 @@ bookings = Table(
     Column("room", String(64)),
     Column("party_size", Integer),
     Column("custom_fields", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # the platform's own view of the reservation (Airbnb: inquiry, pending, accepted, cancelled) and its thread
+    Column("external_status", String(32)),
+    Column("airbnb_thread_id", String(64)),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     UniqueConstraint("property_id", "external_ref"),

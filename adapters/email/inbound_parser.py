@@ -46,10 +46,11 @@ def header(message: Message, name: str) -> str:
 
 def text_of(part: Message) -> str:
     try:
-        return str(part.get_content())  # type: ignore[attr-defined]
+        text = str(part.get_content())  # type: ignore[attr-defined]
     except (LookupError, UnicodeError):
         payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+        text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def key_of(raw: bytes) -> str | None:
@@ -141,7 +142,7 @@ def parse_email(raw: bytes, received_at: datetime) -> InboundEmail:
     if is_report or is_bounce_sender(sender):
         bounce, routing = _bounce(message, routing)
         ids = bounce.original_message_ids if bounce else ()
-        return InboundEmail(bounce=bounce, routing_addresses=tuple(routing), referenced_ids=ids)
+        return InboundEmail(bounce=bounce, routing_addresses=tuple(dict.fromkeys(routing)), referenced_ids=ids)
     references = references_newest_first(header(message, "In-Reply-To"), header(message, "References"))
     reply = EmailReply(
         message_id=_message_id(message, raw),

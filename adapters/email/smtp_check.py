@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from adapters.email.message_builder import compose_email
 from adapters.email.smtp_session import DEFAULT_TIMEOUT, smtp_session, transmit
 from domain.email.addresses import domain_of
-from domain.email.ports import SmtpCredentials, TestEmail
+from domain.email.ports import SmtpCredentials, SmtpTestEmail
 
 
 class AiosmtplibSmtpCheck:
@@ -20,7 +20,7 @@ class AiosmtplibSmtpCheck:
         async with smtp_session(server, seconds=self._timeout, allow_local=self._allow_local) as (_, answer):
             return answer
 
-    async def send_test(self, server: SmtpCredentials, message: TestEmail) -> str:
+    async def send_test(self, server: SmtpCredentials, message: SmtpTestEmail) -> str:
         email = compose_email(
             sender_address=server.sender_address,
             sender_name=server.sender_name,

@@ -13,8 +13,8 @@ PLANNED_JOB = "dispatch_planned"
 MEDIA_JOB = "fetch_media"
 
 
-def deliver_job_id(message_id: uuid.UUID | str, attempt: int) -> str:
-    return f"deliver:{message_id}:{attempt}"
+def deliver_job_id(message_id: uuid.UUID | str, attempt: int, suffix: str = "") -> str:
+    return f"deliver:{message_id}:{attempt}" + (f":{suffix}" if suffix else "")
 
 
 class ArqJobQueue:
@@ -22,13 +22,13 @@ class ArqJobQueue:
         self._pool = pool
 
     async def enqueue_delivery(
-        self, property_id: str, message_id: str, attempt: int, defer_seconds: float | None = None
+        self, property_id: str, message_id: str, attempt: int, defer_seconds: float | None = None, suffix: str = ""
     ) -> None:
         await self._pool.enqueue_job(
             DELIVER_JOB,
             property_id,
             message_id,
-            _job_id=deliver_job_id(message_id, attempt),
+            _job_id=deliver_job_id(message_id, attempt, suffix),
             _defer_by=defer_seconds,
         )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.contacts import ContactError, normalize_email
 from domain.email.addresses import has_line_break, is_domain
-from domain.email.ports import TLS_MODES, SmtpCheck, SmtpCredentials, TestEmail
+from domain.email.ports import TLS_MODES, SmtpCheck, SmtpCredentials, SmtpTestEmail
 from domain.errors import Conflict, FieldProblem, InvalidInput, PolicyViolation, ProviderFailure
 from domain.ports.connections import ConnectionRecord, ConnectionStore
 
@@ -158,6 +158,6 @@ async def send_test_email(store: ConnectionStore, check: SmtpCheck, property_id:
         "If you can read it, guests will receive your e-mails."
     )
     try:
-        return await check.send_test(server, TestEmail(to=address, subject=TEST_SUBJECT, text=text))
+        return await check.send_test(server, SmtpTestEmail(to=address, subject=TEST_SUBJECT, text=text))
     except ProviderFailure as failure:
         raise PolicyViolation("provider_rejected", failure.reason) from failure

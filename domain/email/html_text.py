@@ -44,7 +44,7 @@ class _TextWriter(HTMLParser):
 
     def _paragraph(self) -> None:
         self._newline()
-        if self.lines and self.lines[-1] != (self._depth, ""):
+        if self.lines and self.lines[-1][1]:
             self.lines.append((self._depth, ""))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -114,6 +114,8 @@ class _TextWriter(HTMLParser):
 
     def text(self) -> str:
         self._newline()
+        while self.lines and not self.lines[-1][1]:
+            self.lines.pop()
         rendered = [("> " * depth + line).rstrip() if line or depth else "" for depth, line in self.lines]
         return re.sub(r"\n{3,}", "\n\n", "\n".join(rendered)).strip()
 

@@ -23,7 +23,7 @@ class SmtpCredentials:
 
 
 @dataclass(frozen=True)
-class TestEmail:
+class SmtpTestEmail:
     to: str
     subject: str
     text: str
@@ -38,6 +38,6 @@ class SmtpCheck(Protocol):
         """
         ...
 
-    async def send_test(self, server: SmtpCredentials, message: TestEmail) -> str:
+    async def send_test(self, server: SmtpCredentials, message: SmtpTestEmail) -> str:
         """Sends `message` from the server's sender; returns the server's answer to it (e.g. "250 2.0.0 OK")."""
         ...

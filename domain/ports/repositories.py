@@ -78,6 +78,10 @@ class ConversationReadRepository(Protocol):
 
 class MessageRepository(Protocol):
     async def get(self, property_id: uuid.UUID, message_id: uuid.UUID, *, lock: bool = False) -> Message | None: ...
+    async def waiting_with(self, property_id: uuid.UUID, channel: Channel, error_code: str) -> list[Message]:
+        """Queued messages held back for a reason (e.g. a paused connection), locked for update."""
+        ...
+
     async def by_provider_id(
         self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
     ) -> Message | None: ...

@@ -22,6 +22,7 @@ from domain.ports.channels import ChannelGateway, OutboundRequest
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.retry_policy import RetryPolicy
+from domain.services.airbnb import PAUSED_CODE
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ async def _claim(
     conversation = await uow.conversations.get(property_id, message.conversation_id)
     guest = await uow.guests.get(property_id, conversation.guest_id) if conversation else None
     recipient = (guest.email if message.channel == Channel.EMAIL else guest.phone) if guest else None
+    if message.channel == Channel.AIRBNB:
+        booking = (
+            await uow.bookings.get(property_id, conversation.booking_id)
+            if conversation and conversation.booking_id
+            else None
+        )
+        recipient = booking.airbnb_thread_id if booking else None
     if not recipient:
         _fail(message, "recipient_missing", "The guest has no address on this channel.", clock)
         _announce(uow, message)
@@ -145,6 +153,13 @@ async def deliver(
                 message.cost_amount, message.cost_currency = receipt.cost_amount, receipt.cost_currency
             message.status_changed_at = now
             outcome = DeliveryOutcome(MessageStatus.SENT, attempt=message.attempts)
+        elif failure is not None and failure.code == PAUSED_CODE:
+            # nothing was sent: the message waits, saying why, until the connection is authorised again
+            message.status, message.next_attempt_at = MessageStatus.QUEUED, None
+            message.error_code, message.error_reason = PAUSED_CODE, failure.reason
+            message.attempts -= 1
+            message.status_changed_at = now
+            outcome = DeliveryOutcome("paused", attempt=message.attempts)
         elif failure is not None and policy.should_retry(message.attempts, failure.retryable):
             delay = policy.delay(message.attempts, failure.retry_after_seconds)
             message.status = MessageStatus.QUEUED
