@@ -11,6 +11,7 @@ from api.container import Container, build_container
 from api.errors import install_error_handlers
 from api.observability import Metrics, RequestContextMiddleware
 from api.routers import (
+    airbnb,
     auth,
     bookings,
     channels,
@@ -93,6 +94,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_error_handlers(app)
     for module in (
+        airbnb,
         auth,
         bookings,
         channels,

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.settings import Settings
+from sandbox.airbnb import airbnb_router
 from sandbox.demo import demo_router
 from sandbox.state import SandboxState
 from sandbox.twilio import twilio_router
@@ -21,6 +22,7 @@ def sandbox_router(settings: Settings, state: SandboxState | None = None) -> API
     router.include_router(whatsapp_router(state))  # first: its POST /inject must win over POST /{template_id}
     router.include_router(templates_router(state))
     router.include_router(twilio_router(state))
+    router.include_router(airbnb_router(state))
 
     @router.get("/requests")
     async def requests_seen() -> list[dict[str, Any]]:

@@ -43,7 +43,9 @@ class CapturedEmail:
 
 def _part(message: EmailMessage, subtype: str) -> str:
     part = message.get_body(preferencelist=(subtype,))
-    return str(part.get_content()) if part is not None and part.get_content_subtype() == subtype else ""
+    if part is None or part.get_content_subtype() != subtype:
+        return ""
+    return str(part.get_content()).replace("\r\n", "\n")  # as written, not in its wire form
 
 
 def _free_port(host: str) -> int:

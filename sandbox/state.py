@@ -26,6 +26,13 @@ class SandboxState:
     whatsapp_window: timedelta = timedelta(hours=24)
     # WhatsApp media the fake Graph API serves: id -> (content type, bytes)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # Airbnb: authorisation codes, tokens with their expiry, reservations and their threads
+    airbnb_codes: set[str] = field(default_factory=set)
+    airbnb_tokens: dict[str, datetime] = field(default_factory=dict)
+    airbnb_refresh_tokens: set[str] = field(default_factory=set)
+    airbnb_fail_refresh: bool = False
+    airbnb_reservations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    airbnb_threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Twilio: numbers that texted STOP (Twilio answers 21610 to sends until START)
     unsubscribed: set[str] = field(default_factory=set)
 

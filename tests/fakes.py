@@ -85,6 +85,10 @@ class FakeBookings(_Store):
     async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Booking]:
         return self.where(property_id=property_id, guest_id=guest_id)
 
+    async def by_confirmation_code(self, property_id: uuid.UUID, code: str) -> Booking | None:
+        found = self.where(property_id=property_id, confirmation_code=code)
+        return found[0] if found else None
+
 
 class FakeConversations(_Store):
     async def get(

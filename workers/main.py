@@ -26,11 +26,13 @@ from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
+from api.container import airbnb_gateway
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.errors import ProviderFailure
 from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
+from workers.airbnb import poll_airbnb_threads, refresh_airbnb_tokens
 from workers.media import fetch_message_media
 from workers.relay import relay_forever
 from workers.scheduled import dispatch_one, due_now
@@ -66,7 +68,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     box = FernetSecretBox(settings.encryption_key or "")
     ctx["box"] = box
-    ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url)
+    ctx["airbnb"] = airbnb_gateway(settings, ctx["http"])
+    ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url, ctx["airbnb"])
     ctx["publisher"] = RedisEventPublisher(ctx["redis"])
     ctx["queue"] = ArqJobQueue(ctx["redis"])
     if ctx.get("run_relay", True):
@@ -125,6 +128,7 @@ async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: st
             ctx["clock"],
             uuid.UUID(property_id),
             uuid.UUID(planned_id),
+            ctx.get("airbnb"),
         )
     except IntegrityError as exc:
         raise Retry(defer=0.5) from exc
@@ -168,6 +172,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
             cron(sweep_planned, second={5}, run_at_startup=True, unique=True),
             cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
+            cron(refresh_airbnb_tokens, minute=set(range(0, 60, 10)), second={25}, run_at_startup=True, unique=True),
+            cron(poll_airbnb_threads, minute=set(range(2, 60, 5)), second={35}, unique=True),
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,

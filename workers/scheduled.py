@@ -9,12 +9,14 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.airbnb.http_gateway import HttpAirbnbGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.connection_store import SqlaConnectionStore
 from adapters.db.tables import planned_sends
 from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from domain.clock import Clock
+from domain.ports.airbnb import AirbnbReservation
 from domain.services.scheduling import DispatchContext, dispatch
 from domain.sharing import wa_me_link
 from domain.templates.pricing import RateTable
@@ -22,12 +24,28 @@ from domain.templates.pricing import RateTable
 log = logging.getLogger("workers.scheduled")
 
 
+class ConnectionAirbnbThreadFinder:
+    def __init__(self, store: SqlaConnectionStore, gateway: HttpAirbnbGateway) -> None:
+        self._store, self._gateway = store, gateway
+
+    async def find(self, property_id: uuid.UUID, confirmation_code: str) -> AirbnbReservation | None:
+        record = await self._store.get(property_id, "airbnb")
+        if record is None or record.status != "connected":
+            return None
+        return await self._gateway.reservation(str(record.secrets.get("access_token", "")), confirmation_code)
+
+
 async def _context(
-    sessions: async_sessionmaker[AsyncSession], box: FernetSecretBox, rates: RateTable, property_id: uuid.UUID
+    sessions: async_sessionmaker[AsyncSession],
+    box: FernetSecretBox,
+    rates: RateTable,
+    property_id: uuid.UUID,
+    gateway: HttpAirbnbGateway | None = None,
 ) -> DispatchContext:
+    airbnb = ConnectionAirbnbThreadFinder(SqlaConnectionStore(sessions, box), gateway) if gateway else None
     record = await SqlaConnectionStore(sessions, box).get(property_id, "whatsapp")
     number = record.settings.get("display_phone_number") if record else None
-    return DispatchContext(SqlaTemplateStore(sessions), rates, wa_me_link(number) if number else None)
+    return DispatchContext(SqlaTemplateStore(sessions), rates, wa_me_link(number) if number else None, airbnb)
 
 
 async def dispatch_one(
@@ -38,8 +56,9 @@ async def dispatch_one(
     clock: Clock,
     property_id: uuid.UUID,
     planned_id: uuid.UUID,
+    airbnb: HttpAirbnbGateway | None = None,
 ) -> str:
-    ctx = await _context(sessions, box, rates, property_id)
+    ctx = await _context(sessions, box, rates, property_id, airbnb)
     async with new_uow() as uow:
         outcome = await dispatch(uow, property_id, planned_id, clock.now(), ctx)
         await uow.commit()

@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,9 +17,10 @@ from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.twilio import webhook_parser as twilio_parser
 from adapters.whatsapp.webhook_parser import parse
+from domain.channels import Channel
 from domain.clock import Clock
 from domain.ports.templates import TemplateReview
-from domain.services.inbound import record_inbound
+from domain.services.inbound import InboundMessage, record_inbound
 from domain.services.status_updates import apply_status
 from domain.services.templates import apply_review
 
@@ -88,6 +90,25 @@ async def process_twilio(
     return {"statuses": int(await apply_status(uow, property_id, twilio_parser.status(form, clock.now())))}
 
 
+async def process_airbnb(uow: SqlaUnitOfWork, payload: dict[str, Any], property_id: uuid.UUID | None) -> dict[str, int]:
+    message, reservation = payload["message"], payload.get("reservation") or {}
+    if property_id is None or message.get("sender_role", "guest") != "guest":
+        return {"ignored": 1}
+    sender = message.get("sender") or {}
+    inbound = InboundMessage(
+        channel=Channel.AIRBNB,
+        provider_message_id=str(message["id"]),
+        received_at=datetime.fromtimestamp(int(message["sent_at"]), UTC),
+        body=str(message.get("body", "")),
+        profile_name=sender.get("first_name"),
+        confirmation_code=reservation.get("confirmation_code"),
+        thread_id=str(payload.get("thread_id") or ""),
+        reservation_status=reservation.get("status"),
+    )
+    result = await record_inbound(uow, property_id, inbound)
+    return {"inbound": 0 if result.duplicate else 1}
+
+
 async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, clock: Clock) -> dict[str, int] | None:
     """Idempotent: a processed event is skipped, and every step inside is itself idempotent."""
     async with new_uow() as uow:
@@ -97,6 +118,8 @@ async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, cl
         payload = json.loads(event["body"])
         if event["provider"] == "whatsapp":
             counts = await process_whatsapp(uow, payload, clock)
+        elif event["provider"] == "airbnb":
+            counts = await process_airbnb(uow, payload, event["property_id"])
         elif event["provider"] == "twilio":
             counts = await process_twilio(uow, payload, event["property_id"], clock)
         else:

@@ -83,6 +83,10 @@ class SqlaGuestRepository(_Repo):
 
 
 class SqlaBookingRepository(_Repo):
+    async def by_confirmation_code(self, property_id: uuid.UUID, code: str) -> Booking | None:
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.confirmation_code == code)
+        return await self._one(Booking, stmt.with_for_update())
+
     async def ending_after(self, property_id: uuid.UUID, day: date) -> list[Booking]:
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.check_out >= day)
         return list((await self.session.execute(stmt)).scalars())

@@ -14,6 +14,7 @@ from api.deps import ContainerDep, ReadSession, UowDep
 from api.errors import ERROR_RESPONSES
 from api.schemas.common import Page
 from api.schemas.scheduling import ChannelPreview, PlannedSendOut, PreviewIn, RescheduleIn, RuleIn, RuleOut, RulePreview
+from domain.airbnb.convert import design_to_text
 from domain.errors import NotFound
 from domain.model import Role
 from domain.scheduling.model import ScheduledRule
@@ -171,7 +172,12 @@ async def preview(
                     ok=True,
                     subject=render(str(version.get("email_subject") or rule.name), context),
                     html=html if channel == "email" else None,
-                    text=html_to_text(html),
+                    # what the guest reads: the e-mail's plain-text part, or Airbnb's converted message
+                    text=html_to_text(html)
+                    if channel == "email"
+                    else design_to_text(
+                        render(str(version["email_subject"]), context) if version.get("email_subject") else None, html
+                    ),
                 )
             elif channel == "sms":
                 source = version.get("sms_text")

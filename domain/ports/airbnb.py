@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -43,3 +44,9 @@ class AirbnbGateway(Protocol):
     async def reservation(self, access_token: str, confirmation_code: str) -> AirbnbReservation | None: ...
     async def send(self, access_token: str, thread_id: str, text: str) -> str: ...
     async def recent_messages(self, access_token: str, since: datetime) -> list[AirbnbThreadMessage]: ...
+
+
+class AirbnbThreadFinder(Protocol):
+    async def find(self, property_id: uuid.UUID, confirmation_code: str) -> AirbnbReservation | None:
+        """The reservation's thread and status at Airbnb, with the property's authorisation."""
+        ...

@@ -10,7 +10,7 @@ from typing import Any
 from domain.booking_link import pick_booking
 from domain.channels import AuthorType, Channel, Direction, MessageKind
 from domain.message_status import MessageStatus
-from domain.model import Conversation, Guest, Message, OutboxEvent
+from domain.model import Booking, Conversation, Guest, Message, OutboxEvent
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.messaging import touch
@@ -30,6 +30,10 @@ class InboundMessage:
     email: str | None = None
     profile_name: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # Airbnb: the thread belongs to a reservation; the guest is the booking's guest
+    confirmation_code: str | None = None
+    thread_id: str | None = None
+    reservation_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,23 @@ class InboundResult:
     duplicate: bool
 
 
-async def _find_or_create_guest(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> Guest:
+async def _airbnb_booking(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> Booking | None:
+    if not inbound.confirmation_code:
+        return None
+    booking = await uow.bookings.by_confirmation_code(property_id, inbound.confirmation_code.upper())
+    if booking is not None:
+        booking.airbnb_thread_id = inbound.thread_id or booking.airbnb_thread_id
+        booking.external_status = inbound.reservation_status or booking.external_status
+    return booking
+
+
+async def _find_or_create_guest(
+    uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage, booking: Booking | None = None
+) -> Guest:
+    if booking is not None:
+        found = await uow.guests.get(property_id, booking.guest_id)
+        if found is not None:
+            return found
     guest = None
     if inbound.phone:
         guest = await uow.guests.by_phone(property_id, inbound.phone)
@@ -93,8 +113,11 @@ def _honour_keyword(guest: Guest, message: Message, at: datetime) -> None:
 
 async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: InboundMessage) -> InboundResult:
     existing = await uow.messages.by_provider_id(property_id, inbound.channel, inbound.provider_message_id)
-    guest = await _find_or_create_guest(uow, property_id, inbound)
+    booking = await _airbnb_booking(uow, property_id, inbound)
+    guest = await _find_or_create_guest(uow, property_id, inbound, booking)
     conversation = await conversation_for(uow, guest, inbound.received_at)
+    if booking is not None and conversation.booking_id != booking.id:
+        conversation.booking_id = booking.id  # an Airbnb thread is about its own reservation
     if existing is not None:
         return InboundResult(existing, conversation, guest, duplicate=True)
     message = Message(

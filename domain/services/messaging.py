@@ -12,6 +12,7 @@ from domain.model import Conversation, Message, OutboxEvent, preview_of
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reply_rules import reply_state
+from domain.services.airbnb import check_airbnb_content
 from domain.services.conversations import load
 
 MAX_BODY = 4096
@@ -68,6 +69,9 @@ async def send_free_form(
         raise NotFound("Guest not found.")
     connected = await uow.connections.connected_channels(property_id)
     state = reply_state(channel, conversation, guest, connected, now)
+    if state.open and channel == Channel.AIRBNB and conversation.booking_id is not None:
+        booking = await uow.bookings.get(property_id, conversation.booking_id)
+        check_airbnb_content(text, booking.external_status if booking else None)
     if not state.open:
         raise PolicyViolation(state.code or "channel_unavailable", state.reason or "This channel cannot be used now.")
     message = Message(

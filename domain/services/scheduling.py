@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.airbnb.convert import design_to_text
 from domain.channels import AuthorType, Channel, Direction, MessageKind
-from domain.errors import FieldProblem, InvalidInput, NotFound, PolicyViolation
+from domain.errors import FieldProblem, InvalidInput, NotFound, PolicyViolation, ProviderFailure
 from domain.message_status import MessageStatus
 from domain.model import Booking, Guest, Message, OutboxEvent, Property
+from domain.ports.airbnb import AirbnbThreadFinder
 from domain.ports.templates import TemplateStore
 from domain.ports.unit_of_work import UnitOfWork
 from domain.scheduling.channel_choice import ChannelFacts, choose_channel
@@ -20,6 +22,7 @@ from domain.scheduling.conditions import why_not
 from domain.scheduling.model import PlannedSend, ScheduledRule, SendState, Trigger
 from domain.scheduling.rendering import check_content, html_to_text, render
 from domain.scheduling.timing import CHECK_OUT_TIME, QuietHours, due_at, local_to_utc
+from domain.services.airbnb import check_airbnb_content
 from domain.services.inbound import conversation_for
 from domain.services.messaging import queue_outbound
 from domain.services.template_sending import send_template
@@ -190,7 +193,7 @@ class DispatchContext:
     templates: TemplateStore
     rates: RateTable
     whatsapp_link: str | None
-    airbnb_thread_exists: bool = False
+    airbnb: AirbnbThreadFinder | None = None
 
 
 async def _template_of(rule: ScheduledRule, ctx: DispatchContext) -> WhatsAppTemplate | None:
@@ -254,10 +257,11 @@ async def dispatch(
     if reason is not None:
         return _settle(uow, planned, SendState.SKIPPED, reason, now)
     template = await _template_of(rule, ctx)
+    await _learn_airbnb_thread(booking, ctx)
     facts = ChannelFacts(
         await uow.connections.connected_channels(property_id),
         template is not None and template.status == TemplateStatus.APPROVED,
-        ctx.airbnb_thread_exists,
+        booking.airbnb_thread_id is not None,
     )
     choice = choose_channel(rule.channel_order, booking, guest, facts, rule.content)
     planned.attempts = choice.tried
@@ -276,6 +280,18 @@ async def dispatch(
         return _settle(uow, planned, SendState.SKIPPED, refused.message, now)
     planned.message_id, planned.sent_at = message.id, now
     return _settle(uow, planned, SendState.SENT, None, now)
+
+
+async def _learn_airbnb_thread(booking: Booking, ctx: DispatchContext) -> None:
+    """A scheduled message may be the first word in a reservation's thread: find the thread at Airbnb."""
+    if booking.source != "airbnb" or not booking.confirmation_code or booking.airbnb_thread_id or ctx.airbnb is None:
+        return
+    try:
+        found = await ctx.airbnb.find(booking.property_id, booking.confirmation_code)
+    except ProviderFailure:
+        return  # the channel is then reported unusable with its reason
+    if found is not None:
+        booking.airbnb_thread_id, booking.external_status = found.thread_id, found.status
 
 
 def _settle(uow: UnitOfWork, planned: PlannedSend, state: SendState, reason: str | None, now: datetime) -> str:
@@ -313,7 +329,14 @@ async def _send(
         guest=guest, booking=booking, property=prop, whatsapp_link=ctx.whatsapp_link, language=guest.language or "en"
     )
     conversation = await conversation_for(uow, guest, now)
-    if channel == Channel.EMAIL:
+    if channel == Channel.AIRBNB:
+        subject = render(str(version.get("email_subject") or ""), context) if version.get("email_subject") else None
+        text = design_to_text(
+            subject, render(str(version.get("email_body") or version.get("sms_text") or ""), context, as_html=True)
+        )
+        check_airbnb_content(text, booking.external_status)
+        message = _text_message(prop, conversation.id, channel, text, rule, now)
+    elif channel == Channel.EMAIL:
         subject = render(str(version.get("email_subject") or rule.name), context)
         body = render(str(version.get("email_body") or ""), context, as_html=True)
         message = _text_message(prop, conversation.id, channel, body, rule, now, subject)

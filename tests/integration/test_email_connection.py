@@ -48,9 +48,9 @@ def http(app, client):  # type: ignore[no-untyped-def]
 def form(capture: SmtpCapture, **changes: object) -> dict[str, object]:
     return {
         **capture.connection_settings(),
-        "sender_address": "Contact@Hotel.test",
+        "sender_address": "Contact@Hotel-Tilleuls.fr",
         "sender_name": "Hôtel des Tilleuls",
-        "reply_to": "reply.hotel.test",
+        "reply_to": "reply.hotel-tilleuls.fr",
         **changes,
     }
 
@@ -75,19 +75,25 @@ async def test_connecting_proves_the_login_and_keeps_the_password_sealed(http, c
             "port": capture.port,
             "tls": "none",
             "username": SMTP_USER,
-            "sender": "contact@hotel.test",
+            "sender": "contact@hotel-tilleuls.fr",
             "sender_name": "Hôtel des Tilleuls",
-            "reply_to": "reply.hotel.test",
+            "reply_to": "reply.hotel-tilleuls.fr",
         },
     }
     assert SMTP_PASSWORD not in response.text
     async with container.sessions() as session:
         row = (await session.execute(select(channel_connections))).mappings().one()
-    assert row["property_id"] == prop.id and row["channel"] == "email" and row["external_id"] == "contact@hotel.test"
+    assert (
+        row["property_id"] == prop.id
+        and row["channel"] == "email"
+        and row["external_id"] == "contact@hotel-tilleuls.fr"
+    )
     assert SMTP_PASSWORD.encode() not in row["secrets"]
     assert container.secret_box.open(row["secrets"]) == {"password": SMTP_PASSWORD}
     listed = {c["channel"]: c for c in (await http.get("/api/v1/channels")).json()}
-    assert listed["email"]["status"] == "connected" and listed["email"]["details"]["sender"] == "contact@hotel.test"
+    assert (
+        listed["email"]["status"] == "connected" and listed["email"]["details"]["sender"] == "contact@hotel-tilleuls.fr"
+    )
     assert capture.messages == []  # checking sends nothing
 
 
@@ -148,12 +154,14 @@ async def test_the_test_email_reports_the_servers_answer(http, container, captur
     assert response.json() == {"ok": True, "server_reply": "250 2.0.0 Ok: queued as SANDBOX0"}
     [sent] = capture.messages
     assert (sent.envelope_from, sent.envelope_to, sent.subject) == (
-        "contact@hotel.test",
+        "contact@hotel-tilleuls.fr",
         ["me@example.com"],
         TEST_SUBJECT,
     )
-    assert sent.from_ == "Hôtel des Tilleuls <contact@hotel.test>"
-    assert sent.text.startswith("This is a test from Hôtel des Tilleuls <contact@hotel.test>, sent through 127.0.0.1.")
+    assert sent.from_ == "Hôtel des Tilleuls <contact@hotel-tilleuls.fr>"
+    assert sent.text.startswith(
+        "This is a test from Hôtel des Tilleuls <contact@hotel-tilleuls.fr>, sent through 127.0.0.1."
+    )
     bounced = await http.post("/api/v1/channels/email/test", json={"to": "bounce@example.com"})
     assert bounced.status_code == 409 and bounced.json()["detail"] == (
         "The guest's address does not exist (the server said: 550 5.1.1 <bounce@example.com>: "
