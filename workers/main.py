@@ -170,7 +170,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         ],
         "cron_jobs": [
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
-            cron(sweep_planned, second={5}, run_at_startup=True, unique=True),
+            # every 10 s: the safety net for planned sends whose deferred job was lost (cheap, indexed)
+            cron(sweep_planned, second=set(range(5, 60, 10)), run_at_startup=True, unique=True),
             cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
             cron(refresh_airbnb_tokens, minute=set(range(0, 60, 10)), second={25}, run_at_startup=True, unique=True),
             cron(poll_airbnb_threads, minute=set(range(2, 60, 5)), second={35}, unique=True),

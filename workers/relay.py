@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from typing import Any
 
+from redis.exceptions import ResponseError as RedisResponseError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -41,28 +43,36 @@ async def relay_once(
         if not rows:
             return 0
         for row in rows:
-            if row.topic == SEND_TOPIC:
-                await queue.enqueue_delivery(
-                    row.payload["property_id"],
-                    row.payload["message_id"],
-                    attempt=0,
-                    suffix=row.payload.get("job_suffix", ""),
+            try:
+                await _hand_over(queue, row.topic, row.payload)
+            except RedisResponseError:
+                # Redis refused this one job (not an outage): it must not hold back every row behind it;
+                # the sweeps re-queue messages and planned sends from their own tables
+                log.error(
+                    "outbox row refused by the queue", extra={"outbox_id": row.id, "topic": row.topic}, exc_info=True
                 )
-            elif row.topic == PROCESS_TOPIC:
-                await queue.enqueue_webhook(int(row.payload["event_id"]))
-            elif row.topic == MEDIA_TOPIC:
-                await queue.enqueue_media(row.payload["property_id"], row.payload["message_id"])
-            elif row.topic == SCHEDULE_TOPIC:
-                await queue.enqueue_planned(
-                    row.payload["property_id"], row.payload["planned_id"], datetime.fromisoformat(row.payload["due_at"])
-                )
-            else:
-                log.warning("outbox topic without a handler", extra={"topic": row.topic})
         await session.execute(
             update(outbox_events).where(outbox_events.c.id.in_([r.id for r in rows])).values(relayed_at=clock.now())
         )
         await session.commit()
         return len(rows)
+
+
+async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any]) -> None:
+    if topic == SEND_TOPIC:
+        await queue.enqueue_delivery(
+            payload["property_id"], payload["message_id"], attempt=0, suffix=payload.get("job_suffix", "")
+        )
+    elif topic == PROCESS_TOPIC:
+        await queue.enqueue_webhook(int(payload["event_id"]))
+    elif topic == MEDIA_TOPIC:
+        await queue.enqueue_media(payload["property_id"], payload["message_id"])
+    elif topic == SCHEDULE_TOPIC:
+        await queue.enqueue_planned(
+            payload["property_id"], payload["planned_id"], datetime.fromisoformat(payload["due_at"])
+        )
+    else:
+        log.warning("outbox topic without a handler", extra={"topic": topic})
 
 
 async def relay_forever(

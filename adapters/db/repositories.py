@@ -167,7 +167,9 @@ class SqlaConnectionDirectory(_Repo):
     async def connected_channels(self, property_id: uuid.UUID) -> frozenset[Channel]:
         rows = await self.session.execute(
             select(channel_connections.c.channel).where(
-                channel_connections.c.property_id == property_id, channel_connections.c.status == "connected"
+                channel_connections.c.property_id == property_id,
+                # a connection waiting for re-authorisation still takes messages: they wait, paused, saying why
+                channel_connections.c.status.in_(("connected", "needs_reauthorization")),
             )
         )
         return frozenset(Channel(value) for value in rows.scalars())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
 
@@ -42,7 +42,8 @@ class ArqJobQueue:
             property_id,
             planned_id,
             _job_id=f"planned:{planned_id}:{int(due_at.timestamp())}",
-            _defer_until=due_at,
+            # arq refuses a time in the past (it computes a negative expiry): due already means run now
+            _defer_until=due_at if due_at > datetime.now(UTC) else None,
         )
 
     async def enqueue_media(self, property_id: str, message_id: str) -> None:

@@ -95,7 +95,7 @@ class OutboxRepository(Protocol):
 
 class ConnectionDirectory(Protocol):
     async def connected_channels(self, property_id: uuid.UUID) -> frozenset[Channel]:
-        """Channels the property has connected and that are not in error."""
+        """Channels the property has connected and that are not in error (a paused one counts: sends wait)."""
         ...
 
 

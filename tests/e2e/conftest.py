@@ -50,7 +50,18 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
     """API + SPA + sandbox on a real port, and a real arq worker (with its outbox relay) beside it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    live_settings = settings.model_copy(update={"public_base_url": url, "port": port, "sandbox": True})
+    live_settings = settings.model_copy(
+        update={
+            "public_base_url": url,
+            "port": port,
+            "sandbox": True,
+            "airbnb_client_id": "sandbox-client",
+            "airbnb_client_secret": "sandbox-client-secret",
+            "airbnb_api_base_url": f"{url}/sandbox/airbnb",
+            "airbnb_authorize_url": f"{url}/sandbox/airbnb",
+            "airbnb_webhook_secret": "airbnb-webhook-secret",
+        }
+    )
     live = build_container(live_settings, clock=clock)
     password = await seed_demo(live) if demo else ""
     worker = Worker(

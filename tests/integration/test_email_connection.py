@@ -30,13 +30,18 @@ def mount_email(app: FastAPI) -> None:
     app.router.routes[:] = added + before
 
 
-@pytest.fixture
-def capture() -> Iterator[SmtpCapture]:
+def running_capture() -> Iterator[SmtpCapture]:
+    """The sandbox's SMTP server, requiring the test login, for a fixture's lifetime."""
     server = start_capture_server(username=SMTP_USER, password=SMTP_PASSWORD)
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def capture() -> Iterator[SmtpCapture]:
+    yield from running_capture()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,8 +19,9 @@ from domain.message_status import MessageStatus
 from domain.model import Message
 from domain.ports.connections import ConnectionRecord
 from domain.services.inbound import conversation_for
+from sandbox.smtp import SmtpCapture
 from tests.factories import make_booking, make_property
-from tests.integration.test_email_connection import SMTP_PASSWORD, capture, http, mount_email  # noqa: F401
+from tests.integration.test_email_connection import SMTP_PASSWORD, mount_email, running_capture
 from tests.integration.test_email_sending import ThreadedRequest
 from tests.integration.test_whatsapp_webhooks import count
 from tests.unit.test_email_parsing import OUR_ID, bounce_report, gmail_reply
@@ -28,6 +30,17 @@ SECRET = "inbound-shared-secret-123"
 HOTEL = "contact@hotel-tilleuls.fr"
 REPLY_DOMAIN = "reply.hotel-tilleuls.fr"
 GUEST = "camille@example.com"
+
+
+@pytest.fixture
+def capture() -> Iterator[SmtpCapture]:
+    yield from running_capture()
+
+
+@pytest.fixture
+def http(app, client):  # type: ignore[no-untyped-def]
+    mount_email(app)
+    return client
 
 
 def set_inbound_secret(settings, value: str | None) -> None:  # type: ignore[no-untyped-def]

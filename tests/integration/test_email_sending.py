@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_string, policy
 
+import httpx
 import pytest
+from fastapi import FastAPI
 
 from adapters.email.smtp_sender import SmtpEmailSender
 from domain.channels import Channel
@@ -15,13 +18,18 @@ from domain.email.addresses import token_in
 from domain.email.reply_token import conversation_of, derive_reply_key
 from domain.errors import ProviderFailure
 from domain.ports.channels import OutboundRequest
-from sandbox.smtp import SmtpCapture
-from tests.integration.test_email_connection import SMTP_PASSWORD, SMTP_USER, capture  # noqa: F401  (fixture)
+from sandbox.smtp import SmtpCapture, smtp_router
+from tests.integration.test_email_connection import SMTP_PASSWORD, SMTP_USER, running_capture
 
 KEY = derive_reply_key("test-master-key")
 MESSAGE_ID = uuid.UUID("5f0c2a8e-1b7d-4c11-9a57-0d6f3e2b9c10")
 CONVERSATION = uuid.UUID("0b8f6c1e-2d4a-4c5e-9f00-123456789abc")
 HTML = '<p>Dear Camille,</p><p>Your room <b>12</b> is ready. <a href="https://hotel-tilleuls.fr/map">Map</a></p>'
+
+
+@pytest.fixture
+def capture() -> Iterator[SmtpCapture]:
+    yield from running_capture()
 
 
 @dataclass(frozen=True)
@@ -167,3 +175,24 @@ async def test_servers_on_this_machine_are_refused_outside_the_sandbox(capture) 
         await sender.send(request())
     assert (raised.value.code, raised.value.retryable) == ("smtp_host_refused", False)
     assert capture.messages == []
+
+
+async def test_the_sandbox_lists_captured_mail_and_shows_its_html_inert(capture) -> None:
+    body = '<p>Hi "Camille"</p><script>alert(1)</script><img src=x onerror="alert(2)">'
+    await sender_for(capture).send(request(body=body, subject="<b>Stay</b>"))
+    app = FastAPI()
+    app.include_router(smtp_router(capture))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as client:
+        listed = (await client.get("/smtp/messages")).json()
+        page = await client.get("/smtp/messages/0")
+        missing = await client.get("/smtp/messages/1")
+        cleared = await client.delete("/smtp/messages")
+    [item] = listed
+    assert (item["index"], item["subject"], item["envelope_to"]) == (0, "<b>Stay</b>", ["camille@example.com"])
+    assert item["html"].endswith(f"<body>\n{body}\n</body>\n</html>\n") and "Content-Type: multipart" in item["raw"]
+    assert page.status_code == 200 and page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "<script>" not in page.text and "<b>Stay</b>" not in page.text
+    assert "<title>&lt;b&gt;Stay&lt;/b&gt;</title>" in page.text
+    assert 'srcdoc="<!DOCTYPE html>' not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert '<iframe sandbox="" ' in page.text
+    assert missing.status_code == 404 and cleared.status_code == 204 and capture.messages == []

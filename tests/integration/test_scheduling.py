@@ -165,7 +165,8 @@ async def test_dispatch_sends_once_even_when_jobs_race(client, container, worker
     outcomes = await asyncio.gather(
         *(dispatch_planned(worker_ctx, prop_id, planned["id"]) for _ in range(8)), sweep_planned(worker_ctx)
     )
-    assert outcomes[:-1].count("sent") == 1
+    # whichever won (a job or the sweep), exactly one claimed and sent it; the others found it busy or sent
+    assert outcomes[:-1].count("sent") + outcomes[-1] == 1
     async with container.sessions() as session:
         sent = await session.scalar(
             select(func.count()).select_from(messages).where(messages.c.rule_name == "Pre-arrival")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.email.html_text import html_document, html_to_text, looks_like_html, text_to_html
+from domain.email.trimming import trim_reply
 
 
 def test_a_designed_email_reads_well_as_text() -> None:
@@ -57,3 +58,13 @@ def test_a_fragment_is_wrapped_in_a_document_once() -> None:
     wrapped = html_document("<p>Hi</p>", "fr")
     assert wrapped.startswith('<!DOCTYPE html>\n<html lang="fr">') and "<p>Hi</p>" in wrapped
     assert html_document(wrapped) == wrapped
+
+
+def test_an_outlook_html_reply_trims_like_its_text() -> None:
+    html = (
+        '<html><body><div>Yes, two people.</div><div><br></div><hr style="display:inline-block;width:98%">'
+        '<div id="divRplyFwdMsg"><font face="Calibri"><b>From:</b> Hôtel des Tilleuls &lt;contact@hotel.test&gt;<br>'
+        "<b>Sent:</b> Monday, June 15, 2026 10:00 AM<br><b>To:</b> Camille Durand<br>"
+        "<b>Subject:</b> Your stay</font><div>&nbsp;</div></div><div>How many guests?</div></body></html>"
+    )
+    assert trim_reply(html_to_text(html)) == "Yes, two people."
