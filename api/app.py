@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -16,6 +17,7 @@ from api.routers import (
     bookings,
     channels,
     conversations,
+    email,
     events,
     health,
     insights,
@@ -74,9 +76,12 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = container is None
         app.state.container = container or build_container(settings)
+        capture = _start_sandbox_smtp() if settings.sandbox else None
         try:
             yield
         finally:
+            if capture is not None:
+                capture.stop()
             if owned:
                 await app.state.container.aclose()
 
@@ -114,9 +119,17 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     ):
         app.include_router(module.router)
     app.include_router(auth.keys_router)
+    app.include_router(email.router)
+    app.include_router(email.webhook_router)
     extra_routers(app, settings)
     mount_spa(app, settings.frontend_dist)
     return app
+
+
+def _start_sandbox_smtp() -> Any:
+    from sandbox.smtp import default_capture  # the sandbox is imported only by deployments that serve it
+
+    return default_capture().start()
 
 
 def extra_routers(app: FastAPI, settings: Settings) -> None:

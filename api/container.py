@@ -19,6 +19,7 @@ from adapters.security.argon2_password_hasher import Argon2PasswordHasher
 from adapters.security.redis_login_throttle import RedisLoginThrottle
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
+from domain.email.reply_token import derive_reply_key
 from domain.templates.pricing import RateTable
 
 
@@ -70,7 +71,16 @@ def build_container(
             redis, max_failures=settings.login_max_failures, block_seconds=settings.login_block_seconds
         ),
         publisher=publisher,
-        gateway=ConnectionChannelGateway(sessions, box, client, settings.base_url, airbnb_gateway(settings, client)),
+        gateway=ConnectionChannelGateway(
+            sessions,
+            box,
+            client,
+            settings.base_url,
+            airbnb_gateway(settings, client),
+            reply_key=derive_reply_key(settings.encryption_key),
+            email_reply_domain=settings.email_reply_domain,
+            allow_local_smtp=settings.sandbox,
+        ),
         clock=clock or SystemClock(),
         rates=load_rate_table(),
         airbnb=airbnb_gateway(settings, client),

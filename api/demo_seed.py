@@ -181,6 +181,16 @@ async def _connect_sandbox_channels(container: Container, property_id: Any) -> N
             },
             "secrets": {"auth_token": secrets.token_hex(16)},
         },
+        {
+            # the sandbox's SMTP server captures every e-mail; see /sandbox/smtp/messages
+            "channel": "email",
+            "settings": {
+                **_capture_settings(),
+                "sender": "reception@tilleuls-demo.example.com",
+                "sender_name": "Hôtel des Tilleuls",
+            },
+            "secrets": {},
+        },
     ]
     async with container.sessions() as session:
         for row in rows:
@@ -190,13 +200,21 @@ async def _connect_sandbox_channels(container: Container, property_id: Any) -> N
                     property_id=property_id,
                     channel=row["channel"],
                     status="connected",
-                    external_id=row["settings"].get("phone_number_id") or row["settings"].get("from_number"),
+                    external_id=row["settings"].get("phone_number_id")
+                    or row["settings"].get("from_number")
+                    or row["settings"].get("sender"),
                     settings=row["settings"],
                     secrets=container.secret_box.seal(row["secrets"]),
                     updated_at=container.clock.now(),
                 )
             )
         await session.commit()
+
+
+def _capture_settings() -> dict[str, Any]:
+    from sandbox.smtp import default_capture
+
+    return default_capture().connection_settings()
 
 
 async def point_demo_at_this_sandbox(container: Container) -> None:
@@ -210,7 +228,13 @@ async def point_demo_at_this_sandbox(container: Container) -> None:
         ).all()
         for row in rows:
             current = (row.settings or {}).get("api_base_url", "")
-            if "/sandbox/" in current:
+            if row.channel == "email" and (row.settings or {}).get("host") == "127.0.0.1":
+                await session.execute(
+                    update(channel_connections)
+                    .where(channel_connections.c.id == row.id)
+                    .values(settings={**row.settings, **_capture_settings()})
+                )
+            elif "/sandbox/" in current:
                 wanted = f"{base}/sandbox/{'whatsapp' if row.channel == 'whatsapp' else 'twilio'}"
                 await session.execute(
                     update(channel_connections)

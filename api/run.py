@@ -105,6 +105,10 @@ def main() -> None:
     worker: subprocess.Popen[bytes] | None = None
     try:
         upgrade_to_head(settings.database_url or "")
+        if settings.sandbox:
+            from sandbox.smtp import default_capture
+
+            default_capture().start()  # before the seed, which connects the demo's e-mail to it
         if settings.demo_seed:
             asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "workers"], env=_child_env(settings), cwd=Path.cwd())

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     airbnb_authorize_url: str = "https://www.airbnb.com"
     airbnb_webhook_secret: str | None = None
 
+    # E-mail: inbound replies are posted by the MTA with this secret (unset: refused); replies are
+    # addressed reply+<token>@<reply domain> when a connection names no reply-to of its own
+    email_inbound_secret: str | None = None
+    email_reply_domain: str | None = None
+    email_inbound_max_bytes: int = 10_000_000
+
     # Webhook bodies above this are refused with 413 before they are parsed.
     max_webhook_bytes: int = 1_000_000
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from api.settings import Settings
 from sandbox.airbnb import airbnb_router
 from sandbox.demo import demo_router
+from sandbox.smtp import default_capture, smtp_router
 from sandbox.state import SandboxState
 from sandbox.twilio import twilio_router
 from sandbox.whatsapp import whatsapp_router
@@ -23,6 +24,7 @@ def sandbox_router(settings: Settings, state: SandboxState | None = None) -> API
     router.include_router(templates_router(state))
     router.include_router(twilio_router(state))
     router.include_router(airbnb_router(state))
+    router.include_router(smtp_router(default_capture()))
 
     @router.get("/requests")
     async def requests_seen() -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from adapters.realtime.redis_events import RedisEventPublisher
 from api.container import airbnb_gateway
 from api.settings import Settings
 from domain.clock import Clock, SystemClock
+from domain.email.reply_token import derive_reply_key
 from domain.errors import ProviderFailure
 from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
@@ -69,7 +70,17 @@ async def startup(ctx: dict[str, Any]) -> None:
     box = FernetSecretBox(settings.encryption_key or "")
     ctx["box"] = box
     ctx["airbnb"] = airbnb_gateway(settings, ctx["http"])
-    ctx["gateway"] = ConnectionChannelGateway(ctx["sessions"], box, ctx["http"], settings.base_url, ctx["airbnb"])
+    ctx["reply_key"] = derive_reply_key(settings.encryption_key or "")
+    ctx["gateway"] = ConnectionChannelGateway(
+        ctx["sessions"],
+        box,
+        ctx["http"],
+        settings.base_url,
+        ctx["airbnb"],
+        reply_key=ctx["reply_key"],
+        email_reply_domain=settings.email_reply_domain,
+        allow_local_smtp=settings.sandbox,
+    )
     ctx["publisher"] = RedisEventPublisher(ctx["redis"])
     ctx["queue"] = ArqJobQueue(ctx["redis"])
     if ctx.get("run_relay", True):
@@ -106,7 +117,9 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
 
 async def process_webhook(ctx: dict[str, Any], event_id: int) -> dict[str, int] | None:
     try:
-        return await process_event(lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), event_id, ctx["clock"])
+        return await process_event(
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), event_id, ctx["clock"], ctx.get("reply_key", b"")
+        )
     except IntegrityError as exc:
         # two events raced to create the same guest or message; the loser runs again and finds it
         raise Retry(defer=0.2) from exc

@@ -15,6 +15,7 @@ from adapters.db import webhook_store
 from adapters.db.tables import channel_connections
 from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.email.inbound_processing import process_inbound_email
 from adapters.twilio import webhook_parser as twilio_parser
 from adapters.whatsapp.webhook_parser import parse
 from domain.channels import Channel
@@ -109,12 +110,19 @@ async def process_airbnb(uow: SqlaUnitOfWork, payload: dict[str, Any], property_
     return {"inbound": 0 if result.duplicate else 1}
 
 
-async def process_event(new_uow: Callable[[], SqlaUnitOfWork], event_id: int, clock: Clock) -> dict[str, int] | None:
+async def process_event(
+    new_uow: Callable[[], SqlaUnitOfWork], event_id: int, clock: Clock, reply_key: bytes = b""
+) -> dict[str, int] | None:
     """Idempotent: a processed event is skipped, and every step inside is itself idempotent."""
     async with new_uow() as uow:
         event = await webhook_store.load_event(uow.session, event_id)
         if event is None or event["processed_at"] is not None:
             return None
+        if event["provider"] == "email":  # the raw RFC 5322 message, not JSON
+            counts = await process_inbound_email(uow, bytes(event["body"]), reply_key, clock)
+            await webhook_store.mark_processed(uow.session, event_id, clock.now())
+            await uow.commit()
+            return counts
         payload = json.loads(event["body"])
         if event["provider"] == "whatsapp":
             counts = await process_whatsapp(uow, payload, clock)

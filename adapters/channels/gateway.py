@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.airbnb.http_gateway import AirbnbSender, HttpAirbnbGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.tables import channel_connections
+from adapters.email.smtp_sender import SmtpEmailSender
 from adapters.twilio.sms_sender import DEFAULT_API_URL, TwilioSmsSender
 from adapters.whatsapp.cloud_api_sender import DEFAULT_GRAPH_URL, WhatsAppCloudSender
 from domain.channels import Channel
@@ -28,8 +29,17 @@ class ConnectionChannelGateway:
         http: httpx.AsyncClient,
         public_base_url: str,
         airbnb: HttpAirbnbGateway | None = None,
+        *,
+        reply_key: bytes = b"",
+        email_reply_domain: str | None = None,
+        allow_local_smtp: bool = False,
     ) -> None:
         self._airbnb = airbnb
+        self._reply_key, self._email_reply_domain, self._allow_local_smtp = (
+            reply_key,
+            email_reply_domain,
+            allow_local_smtp,
+        )
         self._sessions = session_factory
         self._box = secret_box
         self._http = http
@@ -82,6 +92,10 @@ class ConnectionChannelGateway:
                 messaging_service_sid=settings.get("messaging_service_sid"),
                 status_callback=f"{self._public}/webhooks/twilio/status",
                 base_url=settings.get("api_base_url") or DEFAULT_API_URL,
+            )
+        if channel == Channel.EMAIL:
+            return SmtpEmailSender(
+                settings, secrets, self._email_reply_domain, self._reply_key, allow_local=self._allow_local_smtp
             )
         if channel == Channel.AIRBNB and self._airbnb is not None:
             return AirbnbSender(self._airbnb, str(secrets.get("access_token", "")))

@@ -21,6 +21,7 @@ class OutboundRequest:
     template_language: str | None = None
     template_params: dict[str, Any] | None = None
     subject: str | None = None
+    conversation_id: uuid.UUID | None = None  # e-mail threads replies back to it with a reply token
 
 
 @dataclass(frozen=True)

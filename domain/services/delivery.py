@@ -98,6 +98,7 @@ async def _claim(
         template_language=(message.template_params or {}).get("language"),
         template_params=message.template_params,
         subject=(message.details or {}).get("subject"),
+        conversation_id=message.conversation_id,
     )
     return request, DeliveryOutcome(MessageStatus.SENDING, attempt=message.attempts)
 
