@@ -125,6 +125,7 @@ class Conversation:
     # channel -> ISO time of the guest's last message there; drives reply windows
     last_inbound_at: dict[str, str] = field(default_factory=dict)
     inbound_count: int = 0
+    started: bool = True
     id: uuid.UUID = field(default_factory=new_id)
     created_at: datetime | None = None
 

@@ -57,7 +57,7 @@ def _base(property_id: uuid.UUID, user_id: uuid.UUID) -> Any:
             conversation_reads,
             and_(conversation_reads.c.conversation_id == conversations.c.id, conversation_reads.c.user_id == user_id),
         )
-        .where(conversations.c.property_id == property_id)
+        .where(conversations.c.property_id == property_id, conversations.c.started.is_(True))
     )
 
 

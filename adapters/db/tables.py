@@ -171,6 +171,8 @@ conversations = Table(
     Column("last_activity_at", TS, nullable=False),
     Column("last_inbound_at", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("inbound_count", Integer, nullable=False, server_default="0"),
+    # false while it holds only scheduled e-mails: it joins the inbox once the guest writes on any channel
+    Column("started", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", TS, nullable=False),
     UniqueConstraint("property_id", "guest_id"),
     # the inbox is read newest-activity-first, per property, optionally by status

@@ -25,13 +25,18 @@ class _Group(dict[str, str]):
 
     def __init__(self, name: str) -> None:
         super().__init__()
-        self.name = name
+        # not `.name`: Jinja looks attributes up before keys, and {{ property.name }} must find the key
+        self.placeholder_group = name
 
 
 class _Missing(Undefined):
     def __str__(self) -> str:
         owner = self._undefined_obj
-        key = f"{owner.name}.{self._undefined_name}" if isinstance(owner, _Group) else str(self._undefined_name)
+        key = (
+            f"{owner.placeholder_group}.{self._undefined_name}"
+            if isinstance(owner, _Group)
+            else str(self._undefined_name)
+        )
         raise PolicyViolation(
             "placeholder_without_value",
             f"The placeholder {key} has no value for this booking.",

@@ -82,7 +82,7 @@ async def _find_or_create_guest(
     return guest
 
 
-async def conversation_for(uow: UnitOfWork, guest: Guest, at: datetime) -> Conversation:
+async def conversation_for(uow: UnitOfWork, guest: Guest, at: datetime, *, started: bool = True) -> Conversation:
     """The guest's one conversation, created on first contact and linked to their stay."""
     conversation = await uow.conversations.for_guest(guest.property_id, guest.id, lock=True)
     if conversation is None:
@@ -93,6 +93,7 @@ async def conversation_for(uow: UnitOfWork, guest: Guest, at: datetime) -> Conve
             booking_id=booking.id if booking else None,
             last_activity_at=at,
             created_at=at,
+            started=started,
         )
         uow.conversations.add(conversation)
         await uow.flush()
@@ -153,6 +154,7 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
             inbound.channel.value: inbound.received_at.isoformat(),
         }
     conversation.inbound_count += 1
+    conversation.started = True
     if conversation.status == "closed":
         conversation.status = "open"  # a guest writing again reopens the thread for staff
     touch(conversation, message)

@@ -41,6 +41,8 @@ def touch(conversation: Conversation, message: Message) -> None:
 
 def queue_outbound(uow: UnitOfWork, conversation: Conversation, message: Message) -> None:
     uow.messages.add(message)
+    if not (message.channel == Channel.EMAIL and message.kind == MessageKind.SCHEDULED):
+        conversation.started = True  # a scheduled e-mail alone does not put the conversation in the inbox
     uow.outbox.add(
         OutboxEvent(
             property_id=conversation.property_id,

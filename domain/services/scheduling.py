@@ -328,7 +328,8 @@ async def _send(
     context = PlaceholderContext(
         guest=guest, booking=booking, property=prop, whatsapp_link=ctx.whatsapp_link, language=guest.language or "en"
     )
-    conversation = await conversation_for(uow, guest, now)
+    # scheduled e-mails wait out of the inbox until the guest writes (the product's rule); other channels start it
+    conversation = await conversation_for(uow, guest, now, started=channel != Channel.EMAIL)
     if channel == Channel.AIRBNB:
         subject = render(str(version.get("email_subject") or ""), context) if version.get("email_subject") else None
         text = design_to_text(

@@ -60,6 +60,8 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
             "airbnb_api_base_url": f"{url}/sandbox/airbnb",
             "airbnb_authorize_url": f"{url}/sandbox/airbnb",
             "airbnb_webhook_secret": "airbnb-webhook-secret",
+            "email_inbound_secret": "inbound-secret",
+            "email_reply_domain": "replies.tilleuls-demo.example.com",
         }
     )
     live = build_container(live_settings, clock=clock)
@@ -73,6 +75,10 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
         }
     )
     worker_task = asyncio.create_task(worker.main())
+    from sandbox.smtp import default_capture
+
+    capture = default_capture().start()
+    capture.clear()
     app = create_app(live_settings, container=live)
     app.state.sandbox.callback_delays = (0.05, 0.05, 0.05)
     app.state.sandbox.review_delay = 0.1

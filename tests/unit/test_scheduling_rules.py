@@ -175,6 +175,10 @@ class TestRendering:
         )
         assert text == "Bonjour Camille, arrivée le vendredi 10 juillet 2026, code 4821."
 
+    def test_property_name_is_the_propertys_name(self):
+        # Jinja reads attributes before keys: the values must not be shadowed by a helper attribute
+        assert render("{{ property.name }}", _context()) == "Hôtel des Tilleuls"
+
     def test_unknown_placeholders_and_syntax_errors_are_refused_at_save(self):
         problems = check_content(
             {"default": {"email_body": "Hi {{ guest.nickname }} {{ wifi }}", "sms_text": "{% if %}"}}
