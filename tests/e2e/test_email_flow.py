@@ -78,6 +78,7 @@ async def test_scheduled_email_then_guest_writes_then_replies_by_email(sandbox_p
         # not in the inbox yet: the guest has not started a conversation
         assert (await staff.get("/api/v1/conversations")).json()["items"] == []
 
+        container.clock.advance(minutes=1)  # the test clock stands still otherwise
         await staff.post(
             "/sandbox/whatsapp/inject",
             json={"phone_number_id": "100000000000040", "from": "33612345678", "text": "Merci pour le mail !"},
