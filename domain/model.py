@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -12,9 +14,22 @@ from typing import Any
 from domain.channels import AuthorType, Channel, Direction, MessageKind
 from domain.message_status import MessageStatus
 
+_last_id = 0
+_ID_VARIANT_BITS = 0x7 << 76 | 0b10 << 62  # version 7, RFC 4122 variant
+
 
 def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+    """A time-ordered UUID (version 7 layout), strictly increasing within the process: rows created in the
+    same instant still sort in creation order (threads with equal timestamps read right), and new keys
+    land at the end of their indexes."""
+    global _last_id
+    millis = time.time_ns() // 1_000_000
+    value = (millis & ((1 << 48) - 1)) << 80 | _ID_VARIANT_BITS | secrets.randbits(12) << 64 | secrets.randbits(54) << 8
+    if value <= _last_id:
+        # same millisecond: step the random tail past the last id (stays inside the random fields)
+        value = _last_id + (1 << 8)
+    _last_id = value
+    return uuid.UUID(int=value)
 
 
 class Role(StrEnum):

@@ -95,6 +95,14 @@ def airbnb_router(state: SandboxState) -> APIRouter:
         state.airbnb_refresh_tokens.discard(body["refresh_token"])
         return JSONResponse(_issue(request, state))
 
+    @router.get("/v2/listings")
+    async def listings(request: Request) -> JSONResponse:
+        if not _authorised(request, state):
+            return _unauthorised()
+        return JSONResponse(
+            {"listings": [{"id": "51234567", "name": "Garden suite"}, {"id": "51234568", "name": "Loft"}]}
+        )
+
     @router.post("/reservations")
     async def create_reservation(request: Request) -> JSONResponse:
         """Test and demo set-up: {confirmation_code, status, guest_first_name}."""

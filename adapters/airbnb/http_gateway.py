@@ -96,6 +96,10 @@ class HttpAirbnbGateway:
             raise
         return AirbnbReservation(str(body["confirmation_code"]), str(body["status"]), body.get("thread_id"))
 
+    async def listings(self, access_token: str) -> list[dict[str, str]]:
+        body = await self._call("GET", "/v2/listings", headers=self._bearer(access_token))
+        return [{"id": str(item["id"]), "name": str(item.get("name", ""))} for item in body.get("listings", [])]
+
     async def send(self, access_token: str, thread_id: str, text: str) -> str:
         body = await self._call(
             "POST", f"/v2/threads/{thread_id}/messages", headers=self._bearer(access_token), json={"message": text}

@@ -25,7 +25,7 @@ from api.webhook_body import BodyTooLarge, read_limited, too_large
 from domain.channels import Channel
 from domain.errors import PolicyViolation
 from domain.model import Role
-from domain.services.airbnb import complete_authorization, resume_paused
+from domain.services.airbnb import complete_authorization, map_listings, resume_paused
 
 log = logging.getLogger("airbnb")
 router = APIRouter(tags=["channels"], responses=ERROR_RESPONSES)
@@ -78,6 +78,52 @@ async def authorize(principal: CurrentPrincipal, container: ContainerDep) -> Aut
     await container.redis.set(f"gmc:oauth:airbnb:{nonce}", "1", ex=STATE_TTL)  # single use, see the callback
     state = _state(container, principal.property_id, principal.user_id, nonce)
     return AuthorizeOut(url=gateway.authorize_url(state, f"{container.settings.base_url}/oauth/airbnb/callback"))
+
+
+class ListingsIn(BaseModel):
+    listing_ids: list[str]
+
+
+class ListingsOut(BaseModel):
+    status: str
+    listing_ids: list[str]
+    listings_available: list[dict[str, str]]
+
+
+@router.get(
+    "/api/v1/channels/airbnb/listings",
+    response_model=ListingsOut,
+    summary="The host's Airbnb listings and the ones mapped",
+)
+async def listings(principal: CurrentPrincipal, container: ContainerDep) -> ListingsOut:
+    record = await SqlaConnectionStore(container.sessions, container.secret_box).get(principal.property_id, "airbnb")
+    if record is None:
+        raise PolicyViolation("channel_not_connected", "Connect Airbnb first.")
+    return ListingsOut(
+        status=record.status,
+        listing_ids=record.settings.get("listing_ids", []),
+        listings_available=record.settings.get("listings_available", []),
+    )
+
+
+@router.put(
+    "/api/v1/channels/airbnb/listings",
+    response_model=ListingsOut,
+    summary="Map the host's Airbnb listings to this property (required before messaging)",
+)
+async def put_listings(body: ListingsIn, principal: CurrentPrincipal, container: ContainerDep) -> ListingsOut:
+    principal.require(Role.OWNER, Role.MANAGER)
+    record = await map_listings(
+        SqlaConnectionStore(container.sessions, container.secret_box),
+        principal.property_id,
+        body.listing_ids,
+        container.clock.now(),
+    )
+    return ListingsOut(
+        status=record.status,
+        listing_ids=record.settings.get("listing_ids", []),
+        listings_available=record.settings.get("listings_available", []),
+    )
 
 
 @router.get("/oauth/airbnb/callback", include_in_schema=False)

@@ -40,7 +40,7 @@ VISIBLE = (
 
 class ChannelOut(BaseModel):
     channel: Literal["whatsapp", "sms", "airbnb", "email"]
-    status: Literal["connected", "error", "needs_reauthorization", "disconnected"]
+    status: Literal["connected", "error", "needs_reauthorization", "needs_mapping", "disconnected"]
     last_error: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from domain.airbnb.content_filter import applies, blocked_parts
 from domain.channels import Channel
-from domain.errors import PolicyViolation, ProviderFailure
+from domain.errors import FieldProblem, InvalidInput, PolicyViolation, ProviderFailure
 from domain.model import OutboxEvent
 from domain.ports.airbnb import AirbnbGateway, AirbnbTokens
 from domain.ports.connections import ConnectionRecord, ConnectionStore
@@ -19,15 +19,20 @@ PAUSED_CODE = "channel_paused"
 RESUME_TOPIC = "message.send"  # a resumed send travels like any other (the relay reads job_suffix)
 
 
+MAPPING_NEEDED = "Choose which of the host's Airbnb listings belong to this property before messaging."
+
+
 def _record(
     property_id: uuid.UUID, tokens: AirbnbTokens, now: datetime, previous: ConnectionRecord | None
 ) -> ConnectionRecord:
     settings = dict(previous.settings) if previous else {}
     settings.update(host_user_id=tokens.user_id, expires_at=tokens.expires_at.isoformat())
+    mapped = bool(settings.get("listing_ids"))
     return ConnectionRecord(
         property_id=property_id,
         channel="airbnb",
-        status="connected",
+        status="connected" if mapped else "needs_mapping",
+        last_error=None if mapped else MAPPING_NEEDED,
         updated_at=now,
         external_id=tokens.user_id,
         settings=settings,
@@ -46,6 +51,37 @@ async def complete_authorization(
     if owner is not None and owner != property_id:
         raise PolicyViolation("conflict", "This Airbnb account is already connected to another property.")
     record = _record(property_id, tokens, now, await store.get(property_id, "airbnb"))
+    try:
+        record.settings["listings_available"] = await gateway.listings(tokens.access_token)
+    except ProviderFailure:
+        record.settings.setdefault("listings_available", [])
+    await store.save(record)
+    return record
+
+
+async def map_listings(
+    store: ConnectionStore, property_id: uuid.UUID, listing_ids: list[str], now: datetime
+) -> ConnectionRecord:
+    """The product asks for the mapping before messaging: only then does the channel open."""
+    record = await store.get(property_id, "airbnb")
+    if record is None:
+        raise PolicyViolation("channel_not_connected", "Connect Airbnb first.")
+    available = {str(item["id"]) for item in record.settings.get("listings_available", [])}
+    unknown = sorted(set(listing_ids) - available)
+    if not listing_ids or unknown:
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "listing_ids",
+                    "unknown_listing" if unknown else "required",
+                    f"Unknown listing(s): {', '.join(unknown)}." if unknown else "Choose at least one listing.",
+                )
+            ]
+        )
+    record.settings["listing_ids"] = sorted(set(listing_ids))
+    if record.status == "needs_mapping":
+        record.status, record.last_error = "connected", None
+    record.updated_at = now
     await store.save(record)
     return record
 
@@ -57,7 +93,7 @@ async def refresh_if_due(
     expires = (
         datetime.fromisoformat(str(record.settings.get("expires_at"))) if record.settings.get("expires_at") else now
     )
-    if record.status != "connected" or expires - now > REFRESH_AHEAD:
+    if record.status not in ("connected", "needs_mapping") or expires - now > REFRESH_AHEAD:
         return "not_due"
     try:
         tokens = await gateway.refresh(str(record.secrets.get("refresh_token", "")))

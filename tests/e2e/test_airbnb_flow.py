@@ -22,6 +22,11 @@ async def _authorise(staff) -> None:
     url = (await staff.get("/api/v1/channels/airbnb/authorize")).json()["url"]
     landed = await staff.get(url, follow_redirects=True)
     assert "airbnb=connected" in str(landed.url), landed.url
+    mapping = (await staff.get("/api/v1/channels/airbnb/listings")).json()
+    if mapping["status"] == "needs_mapping":  # the first time: which listings are this property's
+        assert [item["name"] for item in mapping["listings_available"]] == ["Garden suite", "Loft"]
+        mapped = await staff.put("/api/v1/channels/airbnb/listings", json={"listing_ids": ["51234567"]})
+        assert mapped.json()["status"] == "connected"
 
 
 async def test_airbnb_connect_schedule_reply_pause_and_resume(sandbox_product):

@@ -25,6 +25,15 @@ const ChannelsScreen = lazy(() =>
 const ApiKeysScreen = lazy(() =>
   import('@/features/api-keys/components/ApiKeysScreen').then((m) => ({ default: m.ApiKeysScreen })),
 );
+const RulesList = lazy(() =>
+  import('@/features/scheduling/components/RulesList').then((m) => ({ default: m.RulesList })),
+);
+const RuleEditorScreen = lazy(() =>
+  import('@/features/scheduling/components/RuleEditorScreen').then((m) => ({ default: m.RuleEditorScreen })),
+);
+const PlannedSendsScreen = lazy(() =>
+  import('@/features/scheduling/components/PlannedSendsScreen').then((m) => ({ default: m.PlannedSendsScreen })),
+);
 const ShareNumberScreen = lazy(() =>
   import('@/features/sharing/components/ShareNumberScreen').then((m) => ({ default: m.ShareNumberScreen })),
 );
@@ -42,6 +51,10 @@ export function AppRouter() {
           <Route path="templates" element={<TemplatesList />} />
           <Route path="templates/new" element={<TemplateEditorScreen />} />
           <Route path="templates/:id" element={<TemplateEditorScreen />} />
+          <Route path="scheduled-messages" element={<RulesList />} />
+          <Route path="scheduled-messages/new" element={<RuleEditorScreen />} />
+          <Route path="scheduled-messages/:id" element={<RuleEditorScreen />} />
+          <Route path="planned-sends" element={<PlannedSendsScreen />} />
           <Route path="insights" element={<InsightsScreen />} />
           <Route path="settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="channels" replace />} />

@@ -246,6 +246,8 @@ export interface Placeholder {
   key: string;
   description: string;
   example: string;
+  /** True when the value comes from a booking (none for a guest without one). */
+  needs_booking?: boolean;
 }
 
 export interface TemplateSendRequest {
@@ -268,7 +270,7 @@ export interface TemplatePreview {
 
 // ---- Channels, sharing, insights, API keys ----
 
-export type ChannelStatus = 'connected' | 'error' | 'needs_reauthorization' | 'disconnected';
+export type ChannelStatus = 'connected' | 'error' | 'needs_reauthorization' | 'needs_mapping' | 'disconnected';
 
 export interface ChannelConnection {
   channel: Channel;
@@ -320,6 +322,147 @@ export interface ApiKey {
 export interface ApiKeyCreated extends ApiKey {
   /** The secret itself: shown once, never again. */
   key: string;
+}
+
+export interface SmsConnectRequest {
+  account_sid: string;
+  auth_token: string;
+  from_number?: string | null;
+  messaging_service_sid?: string | null;
+}
+
+export type EmailTls = 'starttls' | 'tls' | 'none';
+
+export interface EmailConnectRequest {
+  host: string;
+  port: number;
+  tls: EmailTls;
+  username: string | null;
+  password: string | null;
+  sender_address: string;
+  sender_name: string;
+  reply_to: string | null;
+}
+
+export interface EmailTestResult {
+  ok: boolean;
+  /** The SMTP server's own reply, e.g. "250 2.0.0 Ok: queued as 4Xk2". */
+  server_reply: string;
+}
+
+export interface AirbnbAuthorize {
+  url: string;
+}
+
+export interface AirbnbListings {
+  status: string;
+  listing_ids: string[];
+  listings_available: { id: string; name?: string }[];
+}
+
+export interface SmsSegments {
+  characters: number;
+  /** "GSM-7" or "UCS-2". */
+  encoding: string;
+  units: number;
+  segments: number;
+  remaining_in_segment: number;
+}
+
+// ---- Scheduled messages ----
+
+export const TRIGGERS = [
+  'booking_confirmed',
+  'before_check_in',
+  'after_check_in',
+  'before_check_out',
+  'after_check_out',
+  'booking_cancelled',
+] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export interface RuleConditions {
+  sources?: string[] | null;
+  min_nights?: number | null;
+  languages?: string[] | null;
+}
+
+export interface ContentVersion {
+  email_subject?: string | null;
+  email_body?: string | null;
+  sms_text?: string | null;
+}
+
+export interface RuleContent {
+  default: ContentVersion;
+  whatsapp_template_id?: string | null;
+  /** Per guest language ("fr", "de"…): what differs from the default. */
+  translations: Record<string, ContentVersion>;
+}
+
+export interface RuleIn {
+  name: string;
+  active: boolean;
+  trigger: Trigger;
+  offset_days: number;
+  offset_hours: number;
+  /** "HH:MM" in the property's timezone, or null to send at the offset itself. */
+  send_time: string | null;
+  conditions: RuleConditions;
+  channel_order: Channel[];
+  content: RuleContent;
+  marketing: boolean;
+}
+
+export interface Rule extends RuleIn {
+  id: string;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface ChannelPreview {
+  ok: boolean;
+  subject?: string | null;
+  text?: string | null;
+  html?: string | null;
+  problem?: string | null;
+}
+
+export interface RulePreview {
+  booking_ref: string;
+  language: string;
+  channels: Partial<Record<Channel, ChannelPreview>>;
+}
+
+export const PLANNED_STATES = ['planned', 'sent', 'skipped', 'cancelled', 'failed'] as const;
+export type PlannedState = (typeof PLANNED_STATES)[number];
+
+export interface PlannedAttempt {
+  channel: string;
+  /** "used", "skipped", "failed"… */
+  outcome: string;
+  reason: string | null;
+}
+
+export interface PlannedSend {
+  id: string;
+  rule_id: string;
+  rule_name: string;
+  booking_id: string;
+  booking_ref: string;
+  guest_name: string;
+  due_at: string;
+  state: PlannedState | string;
+  reason: string | null;
+  attempts: PlannedAttempt[];
+  message_id: string | null;
+  sent_at: string | null;
+}
+
+export interface PlannedSendFilters {
+  rule_id?: string;
+  state?: string;
+  booking_id?: string;
 }
 
 /** RFC 9457 problem details, as the API sends them. */

@@ -127,3 +127,42 @@ export function formatMoney(amount: string, currency: string, locale: string): s
     return `${amount} ${currency}`; // unknown currency code
   }
 }
+
+/** The wall-clock parts of an instant in `timeZone`, as a UTC timestamp (for offset arithmetic). */
+function wallClockAsUtc(date: Date, timeZone?: string): number {
+  const parts = dateFormat('en-US', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(date);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+}
+
+/** "2026-11-30T10:00" for a `<input type="datetime-local">`, on the clock of `timeZone`. */
+export function toZonedInputValue(iso: string, timeZone?: string): string {
+  const wall = new Date(wallClockAsUtc(new Date(iso), timeZone));
+  return wall.toISOString().slice(0, 16);
+}
+
+/**
+ * The instant (ISO, UTC) of a "YYYY-MM-DDTHH:MM" wall-clock time in `timeZone`:
+ * what staff type is the hotel's time, whatever the browser's zone. Null when unreadable.
+ */
+export function fromZonedInputValue(value: string, timeZone?: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!match) return null;
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  const target = Date.UTC(y, mo - 1, d, h, mi);
+  // Guess, then correct by the zone's offset at the guess (twice, for DST edges).
+  let instant = target;
+  for (let i = 0; i < 2; i += 1) {
+    instant += target - wallClockAsUtc(new Date(instant), timeZone);
+  }
+  return new Date(instant).toISOString();
+}

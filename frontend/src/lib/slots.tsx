@@ -15,6 +15,8 @@ export interface Slots {
   TemplateComposer?: ComponentType<TemplateComposerProps>;
   /** Actions at the top of the inbox list (e.g. "New message"). */
   InboxActions?: ComponentType;
+  /** Notices across the top of the inbox (e.g. a channel that needs reconnecting). */
+  InboxNotices?: ComponentType;
 }
 
 const SlotsContext = createContext<Slots>({});

@@ -7,6 +7,7 @@ import { LoadingScreen } from '@/components/LoadingScreen';
 import { LogoutButton } from '@/features/auth/components/LogoutButton';
 import { PropertySwitcher } from '@/features/auth/components/PropertySwitcher';
 import { useLiveUpdates } from '@/features/conversations/api/live-updates';
+import { ReauthorizationBanner } from '@/features/channels/components/ReauthorizationBanner';
 import { NewMessageButton } from '@/features/template-sending/components/NewMessage';
 import { useMe } from '@/lib/auth';
 import { type Slots, SlotsProvider } from '@/lib/slots';
@@ -14,7 +15,7 @@ import { type Slots, SlotsProvider } from '@/lib/slots';
 const TemplateComposer = lazy(() => import('@/features/template-sending/components/TemplateComposer'));
 
 // What features show of each other, composed here (features never import each other).
-const slots: Slots = { TemplateComposer, InboxActions: NewMessageButton };
+const slots: Slots = { TemplateComposer, InboxActions: NewMessageButton, InboxNotices: ReauthorizationBanner };
 
 const navClass = (active: boolean) => `app-nav__link${active ? ' app-nav__link--active' : ''}`;
 
@@ -54,6 +55,12 @@ export function AppLayout() {
           </NavLink>
           <NavLink to="/templates" className={({ isActive }) => navClass(isActive)}>
             {t('nav.templates')}
+          </NavLink>
+          <NavLink
+            to="/scheduled-messages"
+            className={({ isActive }) => navClass(isActive || location.pathname.startsWith('/planned-sends'))}
+          >
+            {t('nav.scheduled')}
           </NavLink>
           <NavLink to="/insights" className={({ isActive }) => navClass(isActive)}>
             {t('nav.insights')}

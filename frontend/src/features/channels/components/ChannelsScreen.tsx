@@ -8,6 +8,9 @@ import type { ChannelConnection, WhatsAppConnectRequest } from '@/lib/api-types'
 import { useSession } from '@/lib/auth';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useChannels, useConnectWhatsApp } from '../api/channels';
+import { AirbnbNotice, AirbnbPanel } from './AirbnbPanel';
+import { EmailForm } from './EmailForm';
+import { SmsForm } from './SmsForm';
 
 const DETAIL_KEYS = [
   'display_phone_number',
@@ -18,7 +21,13 @@ const DETAIL_KEYS = [
   'account_sid',
   'messaging_service_sid',
   'sender',
+  'sender_name',
   'host',
+  'port',
+  'tls',
+  'username',
+  'reply_to',
+  'host_user_id',
 ] as const;
 
 function ChannelCard({ channel }: { channel: ChannelConnection }) {
@@ -167,6 +176,7 @@ export function ChannelsScreen() {
   return (
     <div className="stack">
       <h1 className="page__title">{t('settings.channels')}</h1>
+      <AirbnbNotice />
       {channels.isPending ? (
         <Spinner />
       ) : channels.isError ? (
@@ -179,7 +189,12 @@ export function ChannelsScreen() {
             ))}
           </ul>
           {canConnect ? (
-            <WhatsAppForm current={channels.data.find((channel) => channel.channel === 'whatsapp')} />
+            <>
+              <WhatsAppForm current={channels.data.find((channel) => channel.channel === 'whatsapp')} />
+              <SmsForm current={channels.data.find((channel) => channel.channel === 'sms')} />
+              <EmailForm current={channels.data.find((channel) => channel.channel === 'email')} />
+              <AirbnbPanel current={channels.data.find((channel) => channel.channel === 'airbnb')} />
+            </>
           ) : (
             <p className="muted">{t('channelsScreen.managersOnly')}</p>
           )}

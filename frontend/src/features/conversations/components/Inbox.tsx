@@ -30,26 +30,29 @@ export function InboxLayout() {
   const match = useMatch('/conversations/:id');
   const selectedId = match?.params.id ?? null;
   const filters = useMemo(() => filtersFromParams(params), [params]);
-  const { InboxActions } = useSlots();
+  const { InboxActions, InboxNotices } = useSlots();
   useInboxTitle();
 
   return (
-    <div className={`inbox${selectedId ? ' inbox--has-selection' : ''}`}>
-      <h1 className="visually-hidden">{t('inbox.title')}</h1>
-      <nav className="inbox__list" aria-label={t('inbox.conversations')}>
-        {InboxActions && (
-          <div className="inbox__actions">
-            <InboxActions />
-          </div>
-        )}
-        <ConversationFilters />
-        <ConversationList filters={filters} selectedId={selectedId} search={search} />
-        <p className="inbox__hint muted">{t('inbox.keyboardHint')}</p>
-      </nav>
-      <main className="inbox__detail" id="main" tabIndex={-1}>
-        <Outlet />
-      </main>
-    </div>
+    <>
+      {InboxNotices && <InboxNotices />}
+      <div className={`inbox${selectedId ? ' inbox--has-selection' : ''}`}>
+        <h1 className="visually-hidden">{t('inbox.title')}</h1>
+        <nav className="inbox__list" aria-label={t('inbox.conversations')}>
+          {InboxActions && (
+            <div className="inbox__actions">
+              <InboxActions />
+            </div>
+          )}
+          <ConversationFilters />
+          <ConversationList filters={filters} selectedId={selectedId} search={search} />
+          <p className="inbox__hint muted">{t('inbox.keyboardHint')}</p>
+        </nav>
+        <main className="inbox__detail" id="main" tabIndex={-1}>
+          <Outlet />
+        </main>
+      </div>
+    </>
   );
 }
 
