@@ -36,7 +36,7 @@ run: $(STAMPS)/python frontend/dist/index.html
 
 test: $(STAMPS)/python frontend/dist/index.html $(STAMPS)/browser
 	cd frontend && npm test --silent
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -m "not chaos"
 
 lint: $(STAMPS)/python $(STAMPS)/node
 	$(VENV)/bin/ruff check api domain adapters workers sandbox tests bench

@@ -36,7 +36,9 @@ async def test_sign_in_see_seeded_conversations_reply_and_switch_language(produc
     reply = page.get_by_test_id("message").filter(has_text="free parking behind the hotel")
     await expect(reply).to_be_visible()
     # the worker hands it to the sandbox WhatsApp API; the status arrives live over SSE
-    await expect(reply.get_by_test_id("message-status")).to_have_text(re.compile("sent|delivered|read", re.I), timeout=15_000)
+    await expect(reply.get_by_test_id("message-status")).to_have_text(
+        re.compile("sent|delivered|read", re.I), timeout=15_000
+    )
     await page.screenshot(path=str(ARTIFACTS / "conversation.png"))
 
     await page.get_by_test_id("language-switcher").select_option("fr")

@@ -1,6 +1,7 @@
 import { type FormEvent, type KeyboardEvent, Suspense, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
+import { SmsSegmentCounter } from '@/components/SmsSegmentCounter';
 import { Spinner } from '@/components/LoadingScreen';
 import type { Channel, ConversationRow } from '@/lib/api-types';
 import { replyStateReason } from '@/lib/errors';
@@ -190,6 +191,7 @@ export function Composer({ conversation }: Props) {
           {t('composer.send')}
         </button>
       </div>
+      {channel === 'sms' && !isNote && <SmsSegmentCounter id={`${id}-segments`} text={body} className="composer__segments" />}
     </form>
   );
 }

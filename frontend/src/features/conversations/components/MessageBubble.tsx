@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '@/lib/api-types';
+import { codeMessage } from '@/lib/errors';
 import { formatDateTime, formatMoney, formatTime } from '@/lib/format';
 import { useLocaleContext } from '@/lib/use-locale';
 import { messageStatusLabel } from '../utils/labels';
@@ -29,6 +30,8 @@ export function MessageBubble({ message }: { message: Message }) {
   const isNote = message.kind === 'note';
   const side = isNote || message.direction === 'outbound' ? 'outbound' : 'inbound';
   const failed = message.status === 'failed';
+  // Waiting for the channel to be reconnected (e.g. Airbnb to be authorised again): it goes out then.
+  const paused = message.status === 'queued' && message.error_code === 'channel_paused';
   const author = authorLabel(t, message);
 
   return (
@@ -60,9 +63,19 @@ export function MessageBubble({ message }: { message: Message }) {
             </span>
           )}
         </p>
+        {paused && (
+          <p className="msg__notice" data-testid="message-paused">
+            {t('message.paused', { reason: message.error_reason || t('codes.channel_paused') })}
+          </p>
+        )}
         {failed && (message.error_reason || message.error_code) && (
-          <p className="msg__error">
-            {t('message.failedReason', { reason: message.error_reason || message.error_code })}
+          <p className="msg__error" data-testid="message-error">
+            {t('message.failedReason', { reason: message.error_reason || codeMessage(t, message.error_code) || message.error_code })}
+          </p>
+        )}
+        {failed && message.direction === 'outbound' && !isNote && (
+          <p className="msg__hint" data-testid="send-another-way">
+            {t('message.sendAnotherWay')}
           </p>
         )}
       </article>

@@ -10,8 +10,15 @@ export function getTemplates(signal?: AbortSignal): Promise<Template[]> {
   return api.get<Template[]>(BASE, { signal });
 }
 
+/** Meta's review takes seconds to a day: while a template is in review, look again every few seconds. */
+export const REVIEW_POLL_MS = 3_000;
+
 export function useTemplates() {
-  return useQuery({ queryKey: templateKeys.list(), queryFn: ({ signal }) => getTemplates(signal) });
+  return useQuery({
+    queryKey: templateKeys.list(),
+    queryFn: ({ signal }) => getTemplates(signal),
+    refetchInterval: (query) => (query.state.data?.some((template) => template.status === 'pending') ? REVIEW_POLL_MS : false),
+  });
 }
 
 export function getPlaceholders(signal?: AbortSignal): Promise<Placeholder[]> {
