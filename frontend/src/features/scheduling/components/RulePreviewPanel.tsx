@@ -3,14 +3,23 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { Spinner } from '@/components/LoadingScreen';
 import { SmsSegmentCounter } from '@/components/SmsSegmentCounter';
-import { CHANNELS, type Booking, type ChannelPreview } from '@/lib/api-types';
+import { CHANNELS, type Booking, type ChannelPreview, type Template } from '@/lib/api-types';
 import { formatStay } from '@/lib/format';
 import { languageName } from '@/lib/languages';
 import { useDebounced } from '@/lib/use-debounced';
 import { useLocaleContext } from '@/lib/use-locale';
-import { useBookingSearch, usePreviewRule } from '../api/rules';
+import { useBookingSearch, usePreviewRule, useWhatsAppTemplates } from '../api/rules';
 
-function ChannelRendition({ channel, preview }: { channel: string; preview: ChannelPreview }) {
+/** The WhatsApp template's text with its variables named ({{ guest.first_name }}), instead of its id. */
+function templateText(template: Template): string {
+  const byIndex = new Map(template.body_variables.map((variable) => [variable.index, variable.placeholder]));
+  return template.body.replace(/\{\{\s*(\d+)\s*\}\}/g, (token, index: string) => {
+    const placeholder = byIndex.get(Number(index));
+    return placeholder ? `{{ ${placeholder} }}` : token;
+  });
+}
+
+function ChannelRendition({ channel, preview, template }: { channel: string; preview: ChannelPreview; template?: Template }) {
   const { t } = useTranslation();
   return (
     <li className="card preview-channel" data-testid={`preview-${channel}`}>
@@ -41,14 +50,21 @@ function ChannelRendition({ channel, preview }: { channel: string; preview: Chan
           )}
         </>
       )}
-      {channel !== 'email' && preview.text != null && <p className="preview-channel__text">{preview.text}</p>}
+      {channel === 'whatsapp' && template && preview.ok ? (
+        <>
+          <p className="small">{t('scheduling.preview.template', { name: template.name })}</p>
+          <p className="preview-channel__text">{templateText(template)}</p>
+        </>
+      ) : (
+        channel !== 'email' && preview.text != null && <p className="preview-channel__text">{preview.text}</p>
+      )}
       {channel === 'sms' && preview.text ? <SmsSegmentCounter text={preview.text} /> : null}
     </li>
   );
 }
 
 /** The saved rule rendered for a real booking, channel by channel, with each channel's problem. */
-export function RulePreviewPanel({ ruleId, dirty }: { ruleId: string; dirty: boolean }) {
+export function RulePreviewPanel({ ruleId, dirty, templateId }: { ruleId: string; dirty: boolean; templateId?: string | null }) {
   const { t } = useTranslation();
   const { locale } = useLocaleContext();
   const id = useId();
@@ -57,6 +73,8 @@ export function RulePreviewPanel({ ruleId, dirty }: { ruleId: string; dirty: boo
   const debounced = useDebounced(q.trim(), 300);
   const bookings = useBookingSearch(debounced);
   const preview = usePreviewRule(ruleId);
+  const templates = useWhatsAppTemplates();
+  const template = templates.data?.find((item) => item.id === templateId);
 
   const choose = (booking: Booking) => {
     setChosen(booking);
@@ -136,7 +154,7 @@ export function RulePreviewPanel({ ruleId, dirty }: { ruleId: string; dirty: boo
           </p>
           <ol className="card-list" aria-label={t('scheduling.preview.channels')}>
             {channels.map((channel) => (
-              <ChannelRendition key={channel} channel={channel} preview={result.channels[channel]!} />
+              <ChannelRendition key={channel} channel={channel} preview={result.channels[channel]!} template={template} />
             ))}
           </ol>
         </div>
