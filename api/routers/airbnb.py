@@ -135,9 +135,8 @@ async def callback(
 ) -> Response:
     data = _read_state(container, state or "")
     if data is None or not code or not await container.redis.delete(f"gmc:oauth:airbnb:{data['n']}"):
-        return problem_response(
-            request, 400, "invalid_oauth_state", "This authorisation link is invalid, used or expired; start again."
-        )
+        # a person's browser lands here: back to the settings screen, which explains and offers to start again
+        return RedirectResponse("/settings/channels?airbnb=error&reason=invalid_oauth_state", status_code=303)
     property_id = uuid.UUID(data["p"])
     store = SqlaConnectionStore(container.sessions, container.secret_box)
     now = container.clock.now()

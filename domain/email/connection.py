@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -99,6 +100,11 @@ def checked(form: SmtpCredentials) -> SmtpCredentials:
 async def connect_email(
     store: ConnectionStore, check: SmtpCheck, property_id: uuid.UUID, form: SmtpCredentials, now: datetime
 ) -> ConnectionRecord:
+    if form.username and not form.password:
+        # secrets are write-only in the UI: an edit that leaves the password blank keeps the saved one
+        previous = await store.get(property_id, CHANNEL)
+        if previous is not None and previous.settings.get("username") == form.username:
+            form = replace(form, password=previous.secrets.get("password"))
     server = checked(form)
     owner = await store.owner_of(CHANNEL, server.sender_address)
     if owner is not None and owner != property_id:

@@ -65,7 +65,11 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
         }
     )
     live = build_container(live_settings, clock=clock)
-    password = await seed_demo(live) if demo else ""
+    from sandbox.smtp import default_capture
+
+    capture = default_capture().start()
+    capture.clear()
+    password = await seed_demo(live) if demo else ""  # after the SMTP capture: the demo connects e-mail to it
     worker = Worker(
         **{
             **worker_settings(live_settings),
@@ -75,10 +79,6 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
         }
     )
     worker_task = asyncio.create_task(worker.main())
-    from sandbox.smtp import default_capture
-
-    capture = default_capture().start()
-    capture.clear()
     app = create_app(live_settings, container=live)
     app.state.sandbox.callback_delays = (0.05, 0.05, 0.05)
     app.state.sandbox.review_delay = 0.1

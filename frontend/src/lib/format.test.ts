@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, describeDay, formatDateTime, formatRelativeTime, formatStay, formatTime } from './format';
+import {
+  dayKey,
+  describeDay,
+  formatDateTime,
+  formatRelativeTime,
+  formatStay,
+  formatTime,
+  fromZonedInputValue,
+  toZonedInputValue,
+} from './format';
 
 // Intl uses (narrow) no-break spaces in some locales; compare words, not bytes.
 const plain = (text: string) => text.replace(/\s/g, ' ');
@@ -58,5 +67,16 @@ describe('the property timezone', () => {
     const now = new Date('2026-11-26T10:00:00Z');
     expect(formatRelativeTime('2026-11-01T23:30:00Z', now, 'en', 'Europe/Paris')).toBe('Nov 2');
     expect(formatRelativeTime('2026-11-01T23:30:00Z', now, 'en', 'UTC')).toBe('Nov 1');
+  });
+});
+
+describe('hotel-time inputs', () => {
+  it('round-trips a datetime-local value on the hotel’s clock, across DST', () => {
+    expect(fromZonedInputValue('2026-12-01T18:30', 'Europe/Paris')).toBe('2026-12-01T17:30:00.000Z');
+    expect(fromZonedInputValue('2026-07-01T18:30', 'Europe/Paris')).toBe('2026-07-01T16:30:00.000Z');
+    expect(fromZonedInputValue('2026-12-01T18:30', 'America/New_York')).toBe('2026-12-01T23:30:00.000Z');
+    expect(toZonedInputValue('2026-11-30T09:00:00Z', 'Europe/Paris')).toBe('2026-11-30T10:00');
+    expect(toZonedInputValue('2026-07-01T16:30:00Z', 'Europe/Paris')).toBe('2026-07-01T18:30');
+    expect(fromZonedInputValue('not a date', 'Europe/Paris')).toBeNull();
   });
 });

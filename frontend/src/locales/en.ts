@@ -506,7 +506,7 @@ export const en = {
       problem: 'Problem',
       subject: 'Subject:',
       emailFrame: 'E-mail preview',
-      template: 'Sent as the WhatsApp template “{{name}}”, filled in for the guest:',
+      template: 'Sent as the WhatsApp template “{{name}}”; its variables are filled in for the guest:',
     },
     states: {
       planned: 'Planned',
@@ -598,6 +598,7 @@ export const en = {
     checking: 'Checking with Meta…',
     connected: 'WhatsApp is connected.',
     managersOnly: 'Only owners and managers can change channel settings.',
+    writeOnlyHint: 'Write-only: type it again to replace it.',
     optionalSecretHint: 'Write-only. Type it again when you change any setting.',
     sms: {
       title: 'Connect SMS (Twilio)',
@@ -650,6 +651,7 @@ export const en = {
       connectedNotice: 'Airbnb is connected.',
       errorNotice: 'Airbnb could not be connected: {{reason}}',
       dismiss: 'Dismiss',
+      refused: 'Airbnb refused the authorisation. Try again, and accept on Airbnb’s page.',
       listings: 'Listings of this property',
       listingsHint: 'Choose which of your Airbnb listings are this property: messaging starts once at least one is chosen.',
       noListings: 'Airbnb lists no listing for this account.',

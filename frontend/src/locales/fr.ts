@@ -505,7 +505,7 @@ export const fr: Messages = {
       problem: 'Problème',
       subject: 'Objet :',
       emailFrame: 'Aperçu de l’e-mail',
-      template: 'Envoyé avec le modèle WhatsApp « {{name}} », complété pour le client :',
+      template: 'Envoyé avec le modèle WhatsApp « {{name}} » ; ses variables sont complétées pour le client :',
     },
     states: {
       planned: 'Prévu',
@@ -597,6 +597,7 @@ export const fr: Messages = {
     checking: 'Vérification auprès de Meta…',
     connected: 'WhatsApp est connecté.',
     managersOnly: 'Seuls les propriétaires et responsables peuvent modifier les canaux.',
+    writeOnlyHint: 'En écriture seule : saisissez-le à nouveau pour le remplacer.',
     optionalSecretHint: 'En écriture seule. Saisissez-le à nouveau quand vous modifiez un réglage.',
     sms: {
       title: 'Connecter les SMS (Twilio)',
@@ -649,6 +650,7 @@ export const fr: Messages = {
       connectedNotice: 'Airbnb est connecté.',
       errorNotice: 'Airbnb n’a pas pu être connecté : {{reason}}',
       dismiss: 'Fermer',
+      refused: 'Airbnb a refusé l’autorisation. Réessayez en acceptant sur la page d’Airbnb.',
       listings: 'Annonces de cet établissement',
       listingsHint: 'Choisissez lesquelles de vos annonces Airbnb correspondent à cet établissement : la messagerie démarre dès qu’une est choisie.',
       noListings: 'Airbnb n’indique aucune annonce pour ce compte.',

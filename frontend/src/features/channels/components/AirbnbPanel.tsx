@@ -26,7 +26,10 @@ export function AirbnbNotice() {
     setParams(next, { replace: true });
   };
   const connected = outcome === 'connected';
-  const reason = codeMessage(t, reasonCode) ?? reasonCode ?? t('errors.generic');
+  const reason =
+    (reasonCode === 'provider_rejected' ? t('channelsScreen.airbnb.refused') : codeMessage(t, reasonCode)) ??
+    reasonCode ??
+    t('errors.generic');
   return (
     <div role={connected ? 'status' : 'alert'} className={`alert ${connected ? 'alert--success' : 'alert--error'}`} data-testid="airbnb-notice">
       <span>{connected ? t('channelsScreen.airbnb.connectedNotice') : t('channelsScreen.airbnb.errorNotice', { reason })}</span>

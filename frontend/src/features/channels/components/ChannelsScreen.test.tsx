@@ -42,7 +42,8 @@ describe('ChannelsScreen', () => {
 
     await user.type(screen.getByLabelText('Access token'), 'EAAG-old');
     await user.type(screen.getByLabelText('Webhook verify token'), 'verify-me');
-    await user.click(screen.getByRole('button', { name: 'Check and save' }));
+    const whatsappForm = screen.getByRole('form', { name: 'Connect WhatsApp' });
+    await user.click(within(whatsappForm).getByRole('button', { name: 'Check and save' }));
     expect((await screen.findByRole('alert')).textContent).toBe(
       'WhatsApp refused these settings: The WhatsApp access token has expired.',
     );
@@ -50,11 +51,11 @@ describe('ChannelsScreen', () => {
 
     await user.clear(screen.getByLabelText('Access token'));
     await user.type(screen.getByLabelText('Access token'), 'EAAG-new');
-    await user.click(screen.getByRole('button', { name: 'Check and save' }));
+    await user.click(within(whatsappForm).getByRole('button', { name: 'Check and save' }));
     await screen.findByText('WhatsApp is connected.');
     expect(screen.getByLabelText<HTMLInputElement>('Access token').value).toBe('');
     expect(screen.getByLabelText<HTMLInputElement>('Webhook verify token').value).toBe('');
-    const puts = requests.filter((request) => request.method === 'PUT');
+    const puts = requests.filter((request) => request.method === 'PUT' && request.url.pathname === '/api/v1/channels/whatsapp');
     // No app secret typed: the field is left out rather than sent empty.
     expect(puts[1]?.body).toEqual({ waba_id: 'W1', phone_number_id: 'P1', access_token: 'EAAG-new', verify_token: 'verify-me' });
     await waitFor(() => expect(within(screen.getByTestId('channel-whatsapp')).getByText('Connected')).toBeTruthy());

@@ -52,7 +52,7 @@ export function SmsForm({ current }: { current: ChannelConnection | undefined })
           {t('channelsScreen.sms.connected')}
         </p>
       )}
-      <div className="field-row">
+      <div className="field-row field-row--even">
         <FormField
           id={`${id}-sid`}
           label={t('channelsScreen.sms.accountSid')}
@@ -70,7 +70,7 @@ export function SmsForm({ current }: { current: ChannelConnection | undefined })
           onChange={changed(setAuthToken)}
           error={connect.error}
           field="auth_token"
-          hint={t('channelsScreen.secretHint')}
+          hint={t('channelsScreen.writeOnlyHint')}
         />
       </div>
       <fieldset className="fieldset">

@@ -102,4 +102,36 @@ describe('Composer', () => {
     await user.click(screen.getByRole('button', { name: 'Note' }));
     expect(sendButton().disabled).toBe(false);
   });
+
+  it('counts characters, encoding and SMS parts under the text when SMS is the channel', async () => {
+    const user = userEvent.setup();
+    const { requests } = mockFetch({
+      'POST /api/v1/sms/segments': (request) => {
+        const text = (request.body as { text: string }).text;
+        const ucs2 = /[^\x00-\x7f]/.test(text);
+        return jsonResponse(200, { characters: text.length, encoding: ucs2 ? 'UCS-2' : 'GSM-7', units: text.length, segments: ucs2 && text.length > 70 ? 2 : 1, remaining_in_segment: 0 });
+      },
+    });
+    renderWithProviders(<Composer conversation={conversation()} />);
+
+    // On WhatsApp, no counter.
+    await user.type(textarea(), 'Hi');
+    expect(screen.queryByTestId('sms-segments')).toBeNull();
+
+    await user.selectOptions(screen.getByLabelText('Channel'), 'sms');
+    await user.clear(textarea());
+    await user.type(textarea(), 'Your room 12 is ready, see you at the desk!');
+    await waitFor(() => expect(screen.getByTestId('sms-segments').textContent).toBe('43 characters · GSM-7 · 1 SMS'));
+    // Debounced: one request for the text as typed, not one per key.
+    const counted = requests.filter((request) => request.url.pathname === '/api/v1/sms/segments');
+    expect(counted.length).toBeLessThanOrEqual(2);
+    expect(counted.at(-1)?.body).toEqual({ text: 'Your room 12 is ready, see you at the desk!' });
+
+    await user.type(textarea(), ' 🙂 Bienvenue à l’hôtel, profitez bien de votre séjour !');
+    await waitFor(() => expect(screen.getByTestId('sms-segments').textContent).toMatch(/UCS-2 · 2 SMS$/));
+
+    // A note is not an SMS.
+    await user.click(screen.getByRole('button', { name: 'Note' }));
+    expect(screen.queryByTestId('sms-segments')).toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { describedBy, FieldProblems } from '@/components/FieldProblems';
 import { SmsSegmentCounter } from '@/components/SmsSegmentCounter';
@@ -61,13 +61,17 @@ export function RuleEditor({ rule }: { rule?: Rule }) {
   const { locale, timeZone } = useLocaleContext();
   const me = useSession();
   const navigate = useNavigate();
+  const location = useLocation();
   const id = useId();
   const canEdit = me.role === 'owner' || me.role === 'manager';
 
   const [draft, setDraftState] = useState<RuleIn>(() => (rule ? toRuleIn(rule) : emptyRule()));
   const [dirty, setDirty] = useState(false);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
+  // A rule just created arrives here through navigation: say it was saved.
+  const [notice, setNotice] = useState<string | null>(() =>
+    (location.state as { created?: boolean } | null)?.created ? t('scheduling.editor.saved') : null,
+  );
   const [tab, setTab] = useState<ContentTab>('default');
   const [languageToAdd, setLanguageToAdd] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -164,7 +168,7 @@ export function RuleEditor({ rule }: { rule?: Rule }) {
       const saved = await save.mutateAsync({ id: rule?.id ?? null, rule: normaliseRule(draft) });
       setDirty(false);
       setNotice(t('scheduling.editor.saved'));
-      if (!rule) navigate(`/scheduled-messages/${encodeURIComponent(saved.id)}`, { replace: true });
+      if (!rule) navigate(`/scheduled-messages/${encodeURIComponent(saved.id)}`, { replace: true, state: { created: true } });
     } catch (error) {
       if (isApiError(error) && error.errors.length > 0) {
         const found = normaliseProblems(error.errors);

@@ -204,4 +204,32 @@ describe('TemplatesList', () => {
     renderWithProviders(<TemplatesList />, { language: 'fr' });
     expect((await screen.findByTestId('not-available')).textContent).toContain('Pas encore disponible');
   });
+
+  it('does not call a saved template a copy of itself, but still flags another template’s name', async () => {
+    const user = userEvent.setup();
+    const { requests } = mockFetch({
+      'GET /api/v1/whatsapp/placeholders': () => jsonResponse(200, placeholders),
+      'GET /api/v1/whatsapp/templates': () => jsonResponse(200, [template()]),
+      'POST /api/v1/whatsapp/templates/validate': (request) => {
+        const draft = request.body as TemplateIn;
+        return jsonResponse(200, {
+          problems: [
+            draft.name === 'arrival_info'
+              ? { field: 'name', code: 'name_taken', message: "The property already has 'arrival_info' in en: choose another name." }
+              : { field: 'name', code: 'name_taken', message: "The property already has 'checkout' in en: choose another name." },
+            { field: 'body', code: 'duplicate_template', message: "'arrival_info' already has this text; Meta rejects copies of an existing template." },
+          ],
+        });
+      },
+    });
+    renderWithProviders(<TemplateEditor template={template()} />);
+    await waitFor(() => expect(requests.some((request) => request.url.pathname.endsWith('/validate'))).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByText(/already has/)).toBeNull();
+
+    await user.clear(screen.getByLabelText('Name'));
+    await user.type(screen.getByLabelText('Name'), 'checkout');
+    expect(await screen.findByText("The property already has 'checkout' in en: choose another name.")).toBeTruthy();
+    expect(screen.queryByText(/Meta rejects copies/)).toBeNull();
+  });
 });

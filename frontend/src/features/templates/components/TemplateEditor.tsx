@@ -106,7 +106,15 @@ export function TemplateEditor({ template }: Props) {
   // Live validation: the server's rules (Meta's, really), shortly after typing stops.
   const debounced = useDebounced(draft, VALIDATE_DELAY_MS);
   const validation = useTemplateValidation(isEmptyDraft(debounced) ? null : normalise(debounced));
-  const liveProblems = validation.data?.problems ?? [];
+  // The API checks a draft against every saved template, this one included: a saved template is not its own twin.
+  const liveProblems = (validation.data?.problems ?? []).filter(
+    (problem) =>
+      !template ||
+      !(
+        (problem.code === 'name_taken' && draft.name.trim() === template.name && draft.language === template.language) ||
+        (problem.code === 'duplicate_template' && problem.message.includes(`'${template.name}'`))
+      ),
+  );
   const problems = serverProblems.length > 0 ? serverProblems : liveProblems;
 
   const fieldId = (name: string) => `${id}-${name}`;
