@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -9,6 +10,7 @@ from sqlalchemy import literal, select, tuple_
 
 from adapters.db import cursor as cursors
 from adapters.db.tables import bookings, guests, planned_sends, scheduled_rules
+from adapters.db.template_store import SqlaTemplateStore
 from api.auth import CurrentPrincipal
 from api.deps import ContainerDep, ReadSession, UowDep
 from api.errors import ERROR_RESPONSES
@@ -20,7 +22,9 @@ from domain.model import Role
 from domain.scheduling.model import ScheduledRule
 from domain.scheduling.rendering import html_to_text, render
 from domain.services.scheduling import act_on, replan_rule, validate_rule
+from domain.templates.model import TemplateStatus
 from domain.templates.placeholders import PlaceholderContext
+from domain.templates.rendering import render_text, resolve_parameters
 
 router = APIRouter(prefix="/api/v1", tags=["scheduled messages"], responses=ERROR_RESPONSES)
 
@@ -188,12 +192,27 @@ async def preview(
                 )
                 channels[channel] = ChannelPreview(ok=True, text=text)
             else:
-                channels[channel] = ChannelPreview(
-                    ok=True, text="Sent as the WhatsApp template " + str(rule.content.get("whatsapp_template_id"))
-                )
+                channels[channel] = await _whatsapp_preview(container, rule, context)
         except Exception as exc:  # a placeholder without value is shown, not raised: staff fix it from the preview
             channels[channel] = ChannelPreview(ok=False, problem=getattr(exc, "message", str(exc)))
     return RulePreview(booking_ref=booking.external_ref, language=language or "default", channels=channels)
+
+
+async def _whatsapp_preview(
+    container: ContainerDep, rule: ScheduledRule, context: PlaceholderContext
+) -> ChannelPreview:
+    """The rule's template filled in for this booking, exactly as the guest would read it."""
+    raw = rule.content.get("whatsapp_template_id")
+    template = await SqlaTemplateStore(container.sessions).get(rule.property_id, uuid.UUID(str(raw))) if raw else None
+    if template is None:
+        return ChannelPreview(ok=False, problem="The rule has no WhatsApp template.")
+    problem = (
+        None
+        if template.status == TemplateStatus.APPROVED
+        else f"The template is {template.status.value}, not approved."
+    )
+    filled = resolve_parameters(template, replace(context, language=template.language))
+    return ChannelPreview(ok=problem is None, text=render_text(template, filled), problem=problem)
 
 
 @router.get(

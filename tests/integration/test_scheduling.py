@@ -223,3 +223,52 @@ async def test_staff_send_now_skip_and_reschedule(client, container, worker_ctx)
     assert states == {"B1": ("sent", None), "B2": ("skipped", "Skipped by staff."), "B3": ("planned", None)}
     again = await client.post(f"/api/v1/planned-sends/{by_ref['B2']}/send-now")
     assert again.status_code == 409 and again.json()["code"] == "planned_send_settled"
+
+
+async def test_preview_fills_the_whatsapp_template_for_the_booking(client, container):
+    prop = await _hotel(client, container)
+    from adapters.db.template_store import SqlaTemplateStore
+    from domain.templates.model import TemplateStatus
+
+    template = (
+        await client.post(
+            "/api/v1/whatsapp/templates",
+            json={
+                "name": "welcome",
+                "language": "en",
+                "category": "UTILITY",
+                "body": "Hello {{1}}, see you on {{2}} at the hotel.",
+                "body_variables": [
+                    {"index": 1, "placeholder": "guest.first_name", "example": "Ann"},
+                    {"index": 2, "placeholder": "booking.check_in", "example": "Monday 14 December 2026"},
+                ],
+            },
+        )
+    ).json()
+    rule = (
+        await client.post(
+            "/api/v1/scheduled-messages",
+            json={
+                **RULE,
+                "channel_order": ["whatsapp", "sms"],
+                "content": {**RULE["content"], "whatsapp_template_id": template["id"]},
+            },
+        )
+    ).json()
+    await client.put("/api/v1/bookings/B1", json=BOOKING)
+    draft = (await client.post(f"/api/v1/scheduled-messages/{rule['id']}/preview", json={"booking_ref": "B1"})).json()
+    assert draft["channels"]["whatsapp"] == {
+        "ok": False,
+        "subject": None,
+        "text": "Hello Ann, see you on Friday 10 July 2026 at the hotel.",
+        "html": None,
+        "problem": "The template is draft, not approved.",
+    }
+    store = SqlaTemplateStore(container.sessions)
+    saved = await store.get(prop.id, __import__("uuid").UUID(template["id"]))
+    saved.status = TemplateStatus.APPROVED
+    await store.save(saved)
+    approved = (
+        await client.post(f"/api/v1/scheduled-messages/{rule['id']}/preview", json={"booking_ref": "B1"})
+    ).json()
+    assert approved["channels"]["whatsapp"]["ok"] is True
