@@ -90,6 +90,11 @@ async def _store(request: Request, container: ContainerDep, kind: str) -> Respon
         return received
     params, connections, _ = received
     form = dict(params)
+    needed = ("MessageSid", "From") if kind == "inbound" else ("MessageSid", "MessageStatus")
+    missing = [name for name in needed if not form.get(name)]
+    if missing:
+        # signed but unusable: say so, and keep nothing that would later fail to process
+        return problem_response(request, 400, "malformed_payload", f"The callback lacks {', '.join(missing)}.")
     key = f"{kind}:{form.get('MessageSid', '')}:{form.get('MessageStatus', '')}:{form.get('ErrorCode', '')}"
     payload = json.dumps({"kind": kind, "form": params}).encode()
     stored = await webhook_store.store_event(

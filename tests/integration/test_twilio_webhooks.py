@@ -191,3 +191,27 @@ async def test_status_callbacks_out_of_order_and_repeated(client, container, set
         )
     assert message["status"] == "delivered" and str(message["cost_amount"]) == "0.07900"
     assert stored == 3  # one inbound and two distinct statuses; the replays were not stored again
+
+
+async def test_signed_but_malformed_callbacks_are_400_and_store_nothing(client, container):
+    await _hotel(container)
+    no_sid = {k: v for k, v in inbound("hi").items() if k not in ("MessageSid", "SmsMessageSid", "SmsSid")}
+    response = await post(client, "/webhooks/twilio/inbound", no_sid)
+    assert (
+        response.status_code == 400
+        and response.json()["code"] == "malformed_payload"
+        and "MessageSid" in response.json()["detail"]
+    )
+    no_status = {"AccountSid": ACCOUNT, "MessageSid": "SM" + "c" * 32}
+    assert (await post(client, "/webhooks/twilio/status", no_status)).status_code == 400
+    garbage = await client.post(
+        "/webhooks/twilio/inbound", content=b"\xff\xfe not a form", headers={"X-Twilio-Signature": "x"}
+    )
+    assert garbage.status_code == 403
+    too_big = await client.post(
+        "/webhooks/twilio/inbound",
+        content=b"Body=" + b"x" * 2_000_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert too_big.status_code == 413
+    assert await count(container, webhook_events) == 0
