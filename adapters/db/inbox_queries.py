@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db import cursor as cursors
@@ -107,7 +107,9 @@ async def list_conversations(
         stmt = stmt.where(
             tuple_(conversations.c.last_activity_at, conversations.c.id) < tuple_(literal(at), literal(last_id))
         )
-    stmt = stmt.order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc()).limit(limit + 1)
+    stmt = stmt.order_by(conversations.c.last_activity_at.desc(), conversations.c.id.desc()).limit(
+        bindparam("page_limit", limit + 1, literal_execute=True)
+    )
     rows = [dict(row) for row in (await session.execute(stmt)).mappings()]
     next_cursor = None
     if len(rows) > limit:
@@ -136,7 +138,9 @@ async def list_messages(
     if cursor:
         at, last_id = cursors.decode(cursor)
         stmt = stmt.where(tuple_(messages.c.created_at, messages.c.id) < tuple_(literal(at), literal(last_id)))
-    stmt = stmt.order_by(messages.c.created_at.desc(), messages.c.id.desc()).limit(limit + 1)
+    stmt = stmt.order_by(messages.c.created_at.desc(), messages.c.id.desc()).limit(
+        bindparam("page_limit", limit + 1, literal_execute=True)
+    )
     rows = [dict(row) for row in (await session.execute(stmt)).mappings()]
     next_cursor = None
     if len(rows) > limit:
