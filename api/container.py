@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from redis.asyncio import Redis
@@ -12,6 +12,7 @@ from adapters.airbnb.http_gateway import HttpAirbnbGateway
 from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.realtime.redis_events import RedisEventPublisher
@@ -38,6 +39,8 @@ class Container:
     clock: Clock
     rates: RateTable
     airbnb: HttpAirbnbGateway | None
+    # which property a provider's number belongs to, remembered briefly (hits only) for the webhooks
+    routes: RoutingCache = field(default_factory=RoutingCache)
 
     def uow(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.sessions, self.publisher)

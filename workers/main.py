@@ -22,6 +22,7 @@ from adapters.channels.media_fetcher import ConnectionMediaFetcher
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.connection_store import SqlaConnectionStore
 from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
@@ -39,7 +40,7 @@ from workers.relay import relay_forever
 from workers.scheduled import dispatch_one, due_now
 from workers.sweep import requeue_stuck
 from workers.template_sync import sync_pending_templates
-from workers.webhooks import process_event
+from workers.webhooks import process_event, process_events
 
 log = logging.getLogger("workers")
 
@@ -71,6 +72,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["box"] = box
     ctx["airbnb"] = airbnb_gateway(settings, ctx["http"])
     ctx["reply_key"] = derive_reply_key(settings.encryption_key or "")
+    ctx["routes"] = RoutingCache()
     ctx["gateway"] = ConnectionChannelGateway(
         ctx["sessions"],
         box,
@@ -118,11 +120,33 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
 async def process_webhook(ctx: dict[str, Any], event_id: int) -> dict[str, int] | None:
     try:
         return await process_event(
-            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]), event_id, ctx["clock"], ctx.get("reply_key", b"")
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+            event_id,
+            ctx["clock"],
+            ctx.get("reply_key", b""),
+            ctx.get("routes"),
         )
     except IntegrityError as exc:
         # two events raced to create the same guest or message; the loser runs again and finds it
         raise Retry(defer=0.2) from exc
+
+
+async def process_webhooks(ctx: dict[str, Any], event_ids: list[int]) -> dict[str, int]:
+    try:
+        return await process_events(
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+            event_ids,
+            ctx["clock"],
+            ctx.get("reply_key", b""),
+            ctx.get("routes"),
+        )
+    except Exception:
+        # nothing of the batch was kept; each event goes alone, so one bad event is retried by itself
+        # (and two first messages racing to create one guest settle on their own retry)
+        log.warning("webhook batch failed; its events are processed one by one", exc_info=True)
+    for event_id in event_ids:
+        await ctx["queue"].enqueue_webhook(event_id)
+    return {"split": len(event_ids)}
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
@@ -178,6 +202,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "functions": [
             deliver_message,
             func(process_webhook, max_tries=10),
+            func(process_webhooks, max_tries=5),
             func(dispatch_planned, max_tries=5),
             func(fetch_media, max_tries=5),
         ],

@@ -26,6 +26,9 @@ from domain.services.scheduling import SCHEDULE_TOPIC
 
 log = logging.getLogger("workers.relay")
 
+# events per processing job: big enough to share one transaction, small enough to keep latency low
+WEBHOOK_BATCH = 50
+
 
 async def relay_once(
     sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, batch: int = 200
@@ -42,7 +45,13 @@ async def relay_once(
         ).all()
         if not rows:
             return 0
+        # stored webhooks go to the workers in batches: one job and one transaction for many events
+        webhook_ids = [int(r.payload["event_id"]) for r in rows if r.topic == PROCESS_TOPIC]
+        for start in range(0, len(webhook_ids), WEBHOOK_BATCH):
+            await queue.enqueue_webhooks(webhook_ids[start : start + WEBHOOK_BATCH])
         for row in rows:
+            if row.topic == PROCESS_TOPIC:
+                continue
             try:
                 await _hand_over(queue, row.topic, row.payload)
             except RedisResponseError:
@@ -63,8 +72,6 @@ async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any]) ->
         await queue.enqueue_delivery(
             payload["property_id"], payload["message_id"], attempt=0, suffix=payload.get("job_suffix", "")
         )
-    elif topic == PROCESS_TOPIC:
-        await queue.enqueue_webhook(int(payload["event_id"]))
     elif topic == MEDIA_TOPIC:
         await queue.enqueue_media(payload["property_id"], payload["message_id"])
     elif topic == SCHEDULE_TOPIC:

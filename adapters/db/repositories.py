@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -72,10 +73,40 @@ class SqlaMembershipRepository(_Repo):
 
 
 class SqlaGuestRepository(_Repo):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # filled by prefetch_phones (a batch of inbound webhooks); None = known to have no guest yet
+        self._by_phone: dict[tuple[uuid.UUID, str], Guest | None] | None = None
+
+    def add(self, entity: Any) -> None:
+        super().add(entity)
+        if self._by_phone is not None and entity.phone:
+            self._by_phone[(entity.property_id, entity.phone)] = entity
+
+    async def prefetch_phones(self, property_id: uuid.UUID, phones: Iterable[str]) -> list[Guest]:
+        """Looks up many guests in one statement; later by_phone calls in this transaction are answered
+        from it (and from the guests added since)."""
+        wanted = {p for p in phones if p}
+        known = self._by_phone if self._by_phone is not None else {}
+        self._by_phone = known
+        if not wanted:
+            return []
+        rows = await self.session.execute(
+            select(Guest).where(guests.c.property_id == property_id, guests.c.phone.in_(sorted(wanted)))
+        )
+        found = list(rows.scalars())
+        for guest in found:
+            known.setdefault((property_id, guest.phone or ""), guest)
+        for phone in wanted:
+            known.setdefault((property_id, phone), None)
+        return found
+
     async def get(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> Guest | None:
         return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.id == guest_id))
 
     async def by_phone(self, property_id: uuid.UUID, phone: str) -> Guest | None:
+        if self._by_phone is not None and (property_id, phone) in self._by_phone:
+            return self._by_phone[(property_id, phone)]
         return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.phone == phone))
 
     async def by_email(self, property_id: uuid.UUID, email: str) -> Guest | None:
@@ -105,6 +136,35 @@ class SqlaBookingRepository(_Repo):
 
 
 class SqlaConversationRepository(_Repo):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # filled by prefetch_for_guests: each guest's conversation, already locked (None = none yet)
+        self._locked_by_guest: dict[tuple[uuid.UUID, uuid.UUID], Conversation | None] | None = None
+
+    def add(self, entity: Any) -> None:
+        super().add(entity)
+        if self._locked_by_guest is not None:
+            self._locked_by_guest[(entity.property_id, entity.guest_id)] = entity
+
+    async def prefetch_for_guests(self, property_id: uuid.UUID, guest_ids: Iterable[uuid.UUID]) -> None:
+        """Locks many guests' conversations in one statement (in id order, so two batches never wait on
+        each other in a cycle); later for_guest calls in this transaction are answered from it."""
+        wanted = set(guest_ids)
+        known = self._locked_by_guest if self._locked_by_guest is not None else {}
+        self._locked_by_guest = known
+        if not wanted:
+            return
+        stmt = (
+            select(Conversation)
+            .where(conversations.c.property_id == property_id, conversations.c.guest_id.in_(sorted(wanted)))
+            .order_by(conversations.c.id)
+            .with_for_update()
+        )
+        for conversation in (await self.session.execute(stmt)).scalars():
+            known.setdefault((property_id, conversation.guest_id), conversation)
+        for guest_id in wanted:
+            known.setdefault((property_id, guest_id), None)
+
     async def get(
         self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False
     ) -> Conversation | None:
@@ -116,6 +176,8 @@ class SqlaConversationRepository(_Repo):
     async def for_guest(
         self, property_id: uuid.UUID, guest_id: uuid.UUID, *, lock: bool = False
     ) -> Conversation | None:
+        if self._locked_by_guest is not None and (property_id, guest_id) in self._locked_by_guest:
+            return self._locked_by_guest[(property_id, guest_id)]
         stmt = select(Conversation).where(
             conversations.c.property_id == property_id, conversations.c.guest_id == guest_id
         )
@@ -131,6 +193,34 @@ class SqlaConversationReadRepository(_Repo):
 
 
 class SqlaMessageRepository(_Repo):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # filled by prefetch_provider_ids: None = no message with that provider id yet
+        self._by_provider_id: dict[tuple[uuid.UUID, str, str], Message | None] | None = None
+
+    def add(self, entity: Any) -> None:
+        super().add(entity)
+        if self._by_provider_id is not None and entity.provider_message_id:
+            self._by_provider_id[(entity.property_id, str(entity.channel), entity.provider_message_id)] = entity
+
+    async def prefetch_provider_ids(self, property_id: uuid.UUID, channel: Channel, ids: Iterable[str]) -> None:
+        """Which of these provider message ids are already filed, in one statement; later by_provider_id
+        calls in this transaction are answered from it (and from the messages added since)."""
+        wanted = {i for i in ids if i}
+        known = self._by_provider_id if self._by_provider_id is not None else {}
+        self._by_provider_id = known
+        if not wanted:
+            return
+        stmt = select(Message).where(
+            messages.c.property_id == property_id,
+            messages.c.channel == channel.value,
+            messages.c.provider_message_id.in_(sorted(wanted)),
+        )
+        for message in (await self.session.execute(stmt)).scalars():
+            known.setdefault((property_id, channel.value, message.provider_message_id or ""), message)
+        for provider_id in wanted:
+            known.setdefault((property_id, channel.value, provider_id), None)
+
     async def waiting_with(self, property_id: uuid.UUID, channel: Channel, error_code: str) -> list[Message]:
         stmt = select(Message).where(
             messages.c.property_id == property_id,
@@ -150,6 +240,9 @@ class SqlaMessageRepository(_Repo):
     async def by_provider_id(
         self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
     ) -> Message | None:
+        key = (property_id, channel.value, provider_message_id)
+        if self._by_provider_id is not None and key in self._by_provider_id:
+            return self._by_provider_id[key]
         stmt = select(Message).where(
             messages.c.property_id == property_id,
             messages.c.channel == channel.value,

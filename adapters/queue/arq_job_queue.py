@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 
 DELIVER_JOB = "deliver_message"
 WEBHOOK_JOB = "process_webhook"
+WEBHOOK_BATCH_JOB = "process_webhooks"
 PLANNED_JOB = "dispatch_planned"
 MEDIA_JOB = "fetch_media"
 
@@ -34,6 +35,14 @@ class ArqJobQueue:
 
     async def enqueue_webhook(self, event_id: int) -> None:
         await self._pool.enqueue_job(WEBHOOK_JOB, event_id, _job_id=f"webhook:{event_id}")
+
+    async def enqueue_webhooks(self, event_ids: list[int]) -> None:
+        """Several stored events for one job (applied in one transaction); one id goes as a single job."""
+        if len(event_ids) == 1:
+            await self.enqueue_webhook(event_ids[0])
+            return
+        job_id = f"webhooks:{event_ids[0]}:{event_ids[-1]}:{len(event_ids)}"
+        await self._pool.enqueue_job(WEBHOOK_BATCH_JOB, event_ids, _job_id=job_id)
 
     async def enqueue_planned(self, property_id: str, planned_id: str, due_at: datetime) -> None:
         """Deferred to its due time; a new time gets a new job id, and the old job finds nothing to do."""

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import logging
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -50,6 +51,11 @@ async def verify(
     return PlainTextResponse(challenge) if known else PlainTextResponse("forbidden", status_code=403)
 
 
+async def _lookup(container: ContainerDep, numbers: list[str]) -> list[dict[str, Any]]:
+    async with container.sessions() as session:
+        return await webhook_store.connections_by_external_id(session, "whatsapp", numbers)
+
+
 def _secrets_of(container: ContainerDep, connections: list[dict[str, Any]]) -> list[str]:
     found = []
     for connection in connections:
@@ -82,10 +88,11 @@ async def receive(request: Request, container: ContainerDep) -> Response:
         if not verified:
             return problem_response(request, 401, "invalid_signature", "The signature does not match the body.")
         return problem_response(request, 400, "malformed_payload", "The body is not a JSON object.")
-    async with container.sessions() as session:
-        connections = await webhook_store.connections_by_external_id(session, "whatsapp", phone_number_ids(payload))
+    numbers = phone_number_ids(payload)
+    connections = await container.routes.connections("whatsapp", numbers, partial(_lookup, container))
     if not verified:
-        # a property that brings its own Meta app signs with its own secret
+        # a property that brings its own Meta app signs with its own secret (read afresh: it may have changed)
+        connections = await _lookup(container, list(numbers))
         verified = any(signature.is_valid(secret, body, header) for secret in _secrets_of(container, connections))
     if not verified:
         container_metrics(request).labels("whatsapp", "bad_signature").inc()
