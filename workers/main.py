@@ -37,12 +37,14 @@ from domain.services.delivery import deliver
 from workers.airbnb import poll_airbnb_threads, refresh_airbnb_tokens
 from workers.media import fetch_message_media
 from workers.relay import relay_forever
-from workers.scheduled import dispatch_one, due_now
+from workers.scheduled import dispatch_one, due_before, due_now
 from workers.sweep import requeue_stuck
 from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event, process_events
 
 log = logging.getLogger("workers")
+# longer than the planning announcement horizon (15 min), so no send falls between the two
+UPCOMING_WINDOW = timedelta(minutes=30)
 
 
 class WorkerContext(TypedDict, total=False):
@@ -171,6 +173,16 @@ async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: st
         raise Retry(defer=0.5) from exc
 
 
+async def queue_upcoming(ctx: dict[str, Any]) -> int:
+    """Sends far ahead were planned without a queue job (the queue never holds months of deferred jobs);
+    each minute, those due within the next half hour get theirs. A job id names the send and its time, so
+    queueing one again while it waits is a no-op."""
+    upcoming = await due_before(ctx["sessions"], ctx["clock"].now() + UPCOMING_WINDOW)
+    for property_id, planned_id, due in upcoming:
+        await ctx["queue"].enqueue_planned(str(property_id), str(planned_id), due)
+    return len(upcoming)
+
+
 async def sweep_planned(ctx: dict[str, Any]) -> int:
     """Catches sends whose deferred job was lost (worker down, Redis flushed) through the same claim."""
     count = 0
@@ -210,6 +222,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
             # every 10 s: the safety net for planned sends whose deferred job was lost (cheap, indexed)
             cron(sweep_planned, second=set(range(5, 60, 10)), run_at_startup=True, unique=True),
+            cron(queue_upcoming, second={50}, run_at_startup=True, unique=True),
             cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
             cron(refresh_airbnb_tokens, minute=set(range(0, 60, 10)), second={25}, run_at_startup=True, unique=True),
             cron(poll_airbnb_threads, minute=set(range(2, 60, 5)), second={35}, unique=True),

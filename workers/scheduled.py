@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,6 +64,20 @@ async def dispatch_one(
         outcome = await dispatch(uow, property_id, planned_id, clock.now(), ctx)
         await uow.commit()
     return outcome
+
+
+async def due_before(
+    sessions: async_sessionmaker[AsyncSession], until: datetime, limit: int = 20_000
+) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
+    """Planned sends due before `until` (through the partial index on due planned sends)."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(planned_sends.c.property_id, planned_sends.c.id, planned_sends.c.due_at)
+            .where(planned_sends.c.state == "planned", planned_sends.c.due_at < until)
+            .order_by(planned_sends.c.due_at)
+            .limit(limit)
+        )
+        return [(r.property_id, r.id, r.due_at) for r in rows]
 
 
 async def due_now(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, String, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db.tables import (
@@ -32,10 +34,73 @@ from domain.model import (
     OutboxEvent,
     Property,
     User,
+    new_id,
 )
+from domain.scheduling.facts import StayFacts
 from domain.scheduling.model import PlannedSend, ScheduledRule
+from domain.scheduling.planning import PlanCancel, PlanRow
+from domain.services.scheduling import SCHEDULE_TOPIC
 
 E = TypeVar("E")
+UUID_ARRAY = ARRAY(PG_UUID(as_uuid=True))
+
+# One statement for a whole batch of planned sends: insert or update (only sends still planned or
+# cancelled, and only when their time or state changes: sent, skipped and failed history is kept), and
+# announce to the queue those now planned and due soon, with the payload the relay expects.
+UPSERT_AND_ANNOUNCE = text(
+    """
+WITH up AS (
+    INSERT INTO planned_sends AS p
+        (id, property_id, rule_id, booking_id, due_at, state, reason, attempts, created_at, updated_at)
+    SELECT r.id, :property_id, r.rule_id, r.booking_id, r.due_at, r.state, r.reason, '[]'::jsonb, :now, :now
+    FROM unnest(:ids, :rule_ids, :booking_ids, :dues, :states, :reasons)
+        AS r(id, rule_id, booking_id, due_at, state, reason)
+    ON CONFLICT (rule_id, booking_id) DO UPDATE
+        SET due_at = EXCLUDED.due_at, state = EXCLUDED.state, reason = EXCLUDED.reason,
+            updated_at = EXCLUDED.updated_at
+        WHERE p.state IN ('planned', 'cancelled')
+          AND (p.due_at IS DISTINCT FROM EXCLUDED.due_at OR p.state IS DISTINCT FROM EXCLUDED.state)
+    RETURNING p.id, p.property_id, p.due_at, p.state
+), announced AS (
+    INSERT INTO outbox_events (property_id, topic, payload, created_at)
+    SELECT property_id, :topic,
+           jsonb_build_object(
+               'planned_id', id::text,
+               'property_id', property_id::text,
+               'due_at', to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00'
+           ),
+           :now
+    FROM up WHERE state = 'planned' AND due_at < :announce_before
+    RETURNING 1
+)
+SELECT count(*) FROM up
+"""
+).bindparams(
+    bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("rule_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("booking_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("dues", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("states", type_=ARRAY(String())),
+    bindparam("reasons", type_=ARRAY(String())),
+    bindparam("property_id", type_=PG_UUID(as_uuid=True)),
+    bindparam("now", type_=DateTime(timezone=True)),
+    bindparam("announce_before", type_=DateTime(timezone=True)),
+)
+
+CANCEL_PLANNED = text(
+    """
+UPDATE planned_sends AS p SET state = 'cancelled', reason = c.reason, updated_at = :now
+FROM unnest(:rule_ids, :booking_ids, :reasons) AS c(rule_id, booking_id, reason)
+WHERE p.property_id = :property_id AND p.rule_id = c.rule_id AND p.booking_id = c.booking_id
+  AND p.state = 'planned'
+"""
+).bindparams(
+    bindparam("rule_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("booking_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("reasons", type_=ARRAY(String())),
+    bindparam("now", type_=DateTime(timezone=True)),
+    bindparam("property_id", type_=PG_UUID(as_uuid=True)),
+)
 
 
 class _Repo:
@@ -104,6 +169,15 @@ class SqlaGuestRepository(_Repo):
     async def get(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> Guest | None:
         return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.id == guest_id))
 
+    async def languages(self, property_id: uuid.UUID, guest_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str | None]:
+        wanted = list(set(guest_ids))
+        if not wanted:
+            return {}
+        stmt = select(guests.c.id, guests.c.language).where(
+            guests.c.property_id == property_id, guests.c.id == func.any(bindparam("ids", wanted, type_=UUID_ARRAY))
+        )
+        return {row.id: row.language for row in await self.session.execute(stmt)}
+
     async def by_phone(self, property_id: uuid.UUID, phone: str) -> Guest | None:
         if self._by_phone is not None and (property_id, phone) in self._by_phone:
             return self._by_phone[(property_id, phone)]
@@ -117,6 +191,19 @@ class SqlaBookingRepository(_Repo):
     async def by_confirmation_code(self, property_id: uuid.UUID, code: str) -> Booking | None:
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.confirmation_code == code)
         return await self._one(Booking, stmt.with_for_update())
+
+    async def stays_ending_after(self, property_id: uuid.UUID, day: date) -> list[StayFacts]:
+        stmt = select(
+            bookings.c.id,
+            bookings.c.guest_id,
+            bookings.c.status,
+            bookings.c.source,
+            bookings.c.check_in,
+            bookings.c.check_out,
+            bookings.c.created_at,
+            bookings.c.updated_at,
+        ).where(bookings.c.property_id == property_id, bookings.c.check_out >= day)
+        return [StayFacts(*row) for row in await self.session.execute(stmt)]
 
     async def ending_after(self, property_id: uuid.UUID, day: date) -> list[Booking]:
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.check_out >= day)
@@ -297,6 +384,46 @@ class SqlaPlannedSendRepository(_Repo):
             planned_sends.c.property_id == property_id, planned_sends.c.booking_id == booking_id
         )
         return list((await self.session.execute(stmt.with_for_update())).scalars())
+
+    async def upsert_many(
+        self,
+        property_id: uuid.UUID,
+        rows: list[PlanRow],
+        cancels: list[PlanCancel],
+        now: datetime,
+        announce_before: datetime,
+    ) -> int:
+        await self.session.flush()  # rules and bookings new in this unit of work first
+        written = 0
+        if rows:
+            result = await self.session.execute(
+                UPSERT_AND_ANNOUNCE,
+                {
+                    "ids": [new_id() for _ in rows],
+                    "rule_ids": [r.rule_id for r in rows],
+                    "booking_ids": [r.booking_id for r in rows],
+                    "dues": [r.due for r in rows],
+                    "states": [str(r.state) for r in rows],
+                    "reasons": [r.reason for r in rows],
+                    "property_id": property_id,
+                    "now": now,
+                    "announce_before": announce_before,
+                    "topic": SCHEDULE_TOPIC,
+                },
+            )
+            written = int(result.scalar_one())
+        if cancels:
+            await self.session.execute(
+                CANCEL_PLANNED,
+                {
+                    "rule_ids": [c.rule_id for c in cancels],
+                    "booking_ids": [c.booking_id for c in cancels],
+                    "reasons": [c.reason for c in cancels],
+                    "now": now,
+                    "property_id": property_id,
+                },
+            )
+        return written
 
     async def for_rule(self, property_id: uuid.UUID, rule_id: uuid.UUID, state: str) -> list[PlannedSend]:
         stmt = select(PlannedSend).where(

@@ -76,7 +76,8 @@ def _out(rule: ScheduledRule) -> RuleOut:
 async def _replan(uow: UowDep, rule: ScheduledRule, container: ContainerDep) -> None:
     now = container.clock.now()
     await uow.flush()
-    await replan_rule(uow, rule, await uow.bookings.ending_after(rule.property_id, now.date() - timedelta(days=1)), now)
+    stays = await uow.bookings.stays_ending_after(rule.property_id, now.date() - timedelta(days=1))
+    await replan_rule(uow, rule, stays, now)
 
 
 @router.get("/scheduled-messages", response_model=list[RuleOut], summary="The property's scheduled-message rules")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Protocol
 
 from domain.channels import Channel
@@ -18,7 +19,9 @@ from domain.model import (
     Property,
     User,
 )
+from domain.scheduling.facts import StayFacts
 from domain.scheduling.model import PlannedSend, ScheduledRule
+from domain.scheduling.planning import PlanCancel, PlanRow
 
 
 class PropertyRepository(Protocol):
@@ -42,6 +45,10 @@ class GuestRepository(Protocol):
     async def get(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> Guest | None: ...
     async def by_phone(self, property_id: uuid.UUID, phone: str) -> Guest | None: ...
     async def by_email(self, property_id: uuid.UUID, email: str) -> Guest | None: ...
+    async def languages(self, property_id: uuid.UUID, guest_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str | None]:
+        """Each existing guest's language (None when unknown)."""
+        ...
+
     def add(self, guest: Guest) -> None: ...
 
 
@@ -52,6 +59,10 @@ class BookingRepository(Protocol):
     async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Booking]: ...
     async def ending_after(self, property_id: uuid.UUID, day: date) -> list[Booking]:
         """Bookings whose stay ends on or after `day`: the ones a new or edited rule can still reach."""
+        ...
+
+    async def stays_ending_after(self, property_id: uuid.UUID, day: date) -> list[StayFacts]:
+        """The same bookings, as the facts planning reads (much lighter than whole bookings)."""
         ...
 
     def add(self, booking: Booking) -> None: ...
@@ -114,3 +125,15 @@ class PlannedSendRepository(Protocol):
     async def for_booking(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> list[PlannedSend]: ...
     async def for_rule(self, property_id: uuid.UUID, rule_id: uuid.UUID, state: str) -> list[PlannedSend]: ...
     def add(self, planned: PlannedSend) -> None: ...
+    async def upsert_many(
+        self,
+        property_id: uuid.UUID,
+        rows: list[PlanRow],
+        cancels: list[PlanCancel],
+        now: datetime,
+        announce_before: datetime,
+    ) -> int:
+        """Writes planned sends in bulk: a (rule, booking) still planned or cancelled takes the row's time and
+        state, any other state keeps its history; `cancels` cancel those still planned. Sends now planned
+        and due before `announce_before` are announced to the queue. Returns how many rows were written."""
+        ...

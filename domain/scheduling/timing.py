@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.model import Booking
+from domain.scheduling.facts import Stay
 from domain.scheduling.model import ScheduledRule, Trigger
 
 CHECK_IN_TIME = time(15, 0)  # when "at check-in" means, for hour offsets, absent a booking time
@@ -40,7 +40,7 @@ def _parse(hhmm: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def _anchor(rule: ScheduledRule, booking: Booking, event_at: datetime, tz: ZoneInfo) -> datetime:
+def _anchor(rule: ScheduledRule, booking: Stay, event_at: datetime, tz: ZoneInfo) -> datetime:
     trigger = Trigger(rule.trigger)
     if trigger in (Trigger.BEFORE_CHECK_IN, Trigger.AFTER_CHECK_IN):
         return local_to_utc(booking.check_in, CHECK_IN_TIME, tz)
@@ -55,7 +55,7 @@ def _signed(rule: ScheduledRule) -> timedelta:
 
 
 def due_at(
-    rule: ScheduledRule, booking: Booking, event_at: datetime, tz_name: str, quiet: QuietHours | None = None
+    rule: ScheduledRule, booking: Stay, event_at: datetime, tz_name: str, quiet: QuietHours | None = None
 ) -> datetime:
     """`event_at` is when the booking was confirmed or cancelled (for those triggers)."""
     tz = ZoneInfo(tz_name)

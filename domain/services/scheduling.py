@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,9 +20,11 @@ from domain.ports.templates import TemplateStore
 from domain.ports.unit_of_work import UnitOfWork
 from domain.scheduling.channel_choice import ChannelFacts, choose_channel
 from domain.scheduling.conditions import why_not
+from domain.scheduling.facts import GuestFacts, Stay
 from domain.scheduling.model import PlannedSend, ScheduledRule, SendState, Trigger
+from domain.scheduling.planning import PlanCancel, PlanRow, decide
 from domain.scheduling.rendering import check_content, html_to_text, render
-from domain.scheduling.timing import CHECK_OUT_TIME, QuietHours, due_at, local_to_utc
+from domain.scheduling.timing import QuietHours
 from domain.services.airbnb import check_airbnb_content
 from domain.services.inbound import conversation_for
 from domain.services.messaging import queue_outbound
@@ -31,6 +34,10 @@ from domain.templates.placeholders import PlaceholderContext
 from domain.templates.pricing import RateTable
 
 SCHEDULE_TOPIC = "planned.schedule"
+# Sends due sooner than this are announced to the queue when planned; later ones are queued by the
+# worker's minute job as their time nears, so the queue never holds months of deferred jobs.
+ANNOUNCE_HORIZON = timedelta(minutes=15)
+PLANNING_BATCH = 5000
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -85,10 +92,6 @@ class PlanningPolicy:
     quiet: QuietHours = QuietHours()
 
 
-def _still_meaningful(booking: Booking, now: datetime, tz: str) -> bool:
-    return now < local_to_utc(booking.check_out, CHECK_OUT_TIME, ZoneInfo(tz))
-
-
 def _announce_schedule(uow: UnitOfWork, planned: PlannedSend) -> None:
     uow.outbox.add(
         OutboxEvent(
@@ -114,24 +117,16 @@ def _plan_one(
     now: datetime,
     policy: PlanningPolicy,
 ) -> None:
-    tz = timezone_of(prop)
-    reason = why_not(rule, booking, guest)
-    if reason is not None:
+    decision = decide(rule, booking, guest, timezone_of(prop), now, policy.quiet)
+    if not decision.applies:
         if existing is not None and existing.state == SendState.PLANNED:
-            existing.state, existing.reason, existing.updated_at = SendState.CANCELLED, reason, now
+            existing.state, existing.reason, existing.updated_at = SendState.CANCELLED, decision.reason, now
         return
     if existing is not None and existing.state != SendState.PLANNED:
         if existing.state != SendState.CANCELLED:
             return  # already sent, skipped or failed: history stays as it happened
         existing.state, existing.reason = SendState.PLANNED, None  # the booking came back: plan it again
-    event_at = booking.updated_at if rule.trigger == Trigger.BOOKING_CANCELLED else (booking.created_at or now)
-    due = due_at(rule, booking, event_at or now, tz, policy.quiet)
-    state, why = SendState.PLANNED, None
-    if due < now:
-        if _still_meaningful(booking, now, tz):
-            due = now  # late but still useful: send at once
-        else:
-            state, why = SendState.SKIPPED, "Its time had passed when the booking was planned, and the stay is over."
+    due, state, why = decision.due or now, decision.state, decision.reason
     if existing is None:
         planned = PlannedSend(
             property_id=prop.id,
@@ -144,12 +139,12 @@ def _plan_one(
             updated_at=now,
         )
         uow.planned.add(planned)
-        if state == SendState.PLANNED:
+        if state == SendState.PLANNED and due < now + ANNOUNCE_HORIZON:
             _announce_schedule(uow, planned)
         return
     if existing.due_at != due or existing.state != state:
         existing.due_at, existing.state, existing.reason, existing.updated_at = due, state, why, now
-        if state == SendState.PLANNED:
+        if state == SendState.PLANNED and due < now + ANNOUNCE_HORIZON:
             _announce_schedule(uow, existing)
 
 
@@ -170,20 +165,44 @@ async def plan_booking(
 async def replan_rule(
     uow: UnitOfWork,
     rule: ScheduledRule,
-    bookings: list[Booking],
+    bookings: Sequence[Stay],
     now: datetime,
     policy: PlanningPolicy = PlanningPolicy(),
 ) -> None:
-    """After a rule is created or edited: plan it for the bookings still ahead."""
+    """After a rule is created or edited: plan it for the bookings still ahead, in bulk."""
     prop = await uow.properties.get(rule.property_id)
     if prop is None:
         return
+    await uow.flush()  # the rule may be new in this unit of work; planned sends reference it
+    for start in range(0, len(bookings), PLANNING_BATCH):
+        await plan_bookings(uow, prop, [rule], bookings[start : start + PLANNING_BATCH], now, policy)
+
+
+async def plan_bookings(
+    uow: UnitOfWork,
+    prop: Property,
+    rules: list[ScheduledRule],
+    bookings: Sequence[Stay],
+    now: datetime,
+    policy: PlanningPolicy = PlanningPolicy(),
+) -> int:
+    """Plans these rules for many bookings at once: the same decisions as plan_booking, written in a
+    few statements instead of a dozen per booking. Sent, skipped and failed sends keep their history."""
+    languages = await uow.guests.languages(prop.id, {b.guest_id for b in bookings})
+    tz = timezone_of(prop)
+    rows: list[PlanRow] = []
+    cancels: list[PlanCancel] = []
     for booking in bookings:
-        guest = await uow.guests.get(prop.id, booking.guest_id)
-        if guest is None:
+        if booking.guest_id not in languages:
             continue
-        existing = [p for p in await uow.planned.for_booking(prop.id, booking.id) if p.rule_id == rule.id]
-        _plan_one(uow, rule, booking, guest, existing[0] if existing else None, prop, now, policy)
+        guest = GuestFacts(languages[booking.guest_id])
+        for rule in rules:
+            decision = decide(rule, booking, guest, tz, now, policy.quiet)
+            if not decision.applies:
+                cancels.append(PlanCancel(rule.id, booking.id, decision.reason or ""))
+            else:
+                rows.append(PlanRow(rule.id, booking.id, decision.due or now, decision.state, decision.reason))
+    return await uow.planned.upsert_many(prop.id, rows, cancels, now, announce_before=now + ANNOUNCE_HORIZON)
 
 
 @dataclass(frozen=True)
