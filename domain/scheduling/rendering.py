@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2 import Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from domain.errors import FieldProblem, PolicyViolation
@@ -46,11 +47,27 @@ class _Missing(Undefined):
 
 _TEXT = SandboxedEnvironment(undefined=_Missing, autoescape=False, keep_trailing_newline=True)
 _HTML = SandboxedEnvironment(undefined=_Missing, autoescape=True, keep_trailing_newline=True)
+for _environment in (_TEXT, _HTML):
+    _environment.globals.clear()  # no range, lipsum, cycler…: a bare name is a (missing) placeholder, nothing else
+
+
+# Text and `{{ group.name }}` only: no expressions, filters, loops or calls, so no content can compute
+# (`{{ 'a' * 10**9 }}`), reach attributes (`{{ ''.__class__ }}`) or loop, whoever wrote it.
+_ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr)
 
 
 def placeholders_in(source: str) -> set[str]:
-    """Every `{{ a.b }}` the text uses, as "a.b" (a bare `{{ a }}` appears as "a")."""
+    """Every `{{ a.b }}` the text uses, as "a.b" (a bare `{{ a }}` appears as "a").
+
+    Raises TemplateSyntaxError for anything but text and placeholders.
+    """
     tree = _TEXT.parse(source)
+    for node in tree.find_all(nodes.Node):
+        plain_attribute = not isinstance(node, nodes.Getattr) or isinstance(node.node, nodes.Name)
+        if not isinstance(node, _ALLOWED_NODES) or not plain_attribute:
+            raise TemplateSyntaxError(
+                "Only text and placeholders such as {{ guest.first_name }} are allowed.", node.lineno or 1
+            )
     found = {
         f"{node.node.name}.{node.attr}" for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)
     }
@@ -92,9 +109,20 @@ def _values(context: PlaceholderContext) -> dict[str, _Group]:
     return values
 
 
+@lru_cache(maxsize=1024)
+def _compiled(source: str, as_html: bool) -> Template:
+    """Parsing and compiling a template costs far more than rendering it; a rule's few texts are rendered
+    for thousands of bookings. Errors are not cached: they raise every time."""
+    placeholders_in(source)  # content saved before the check existed is refused here, never evaluated
+    return (_HTML if as_html else _TEXT).from_string(source)
+
+
 def render(source: str, context: PlaceholderContext, *, as_html: bool = False) -> str:
-    environment = _HTML if as_html else _TEXT
-    return environment.from_string(source).render(_values(context))
+    try:
+        template = _compiled(source, as_html)
+    except TemplateSyntaxError as exc:
+        raise PolicyViolation("template_syntax", f"The message cannot be rendered: {exc.message}") from None
+    return template.render(_values(context))
 
 
 def html_to_text(source: str) -> str:
