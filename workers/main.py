@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import Counter
 from datetime import timedelta
 from typing import Any, TypedDict
 
@@ -37,7 +38,8 @@ from domain.services.delivery import deliver
 from workers.airbnb import poll_airbnb_threads, refresh_airbnb_tokens
 from workers.media import fetch_message_media
 from workers.relay import relay_forever
-from workers.scheduled import dispatch_one, due_before, due_now
+from workers.scheduled import BatchFailed, count_due, dispatch_one, due_before
+from workers.scheduled import dispatch_due as dispatch_due_batch
 from workers.sweep import requeue_stuck
 from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event, process_events
@@ -45,6 +47,8 @@ from workers.webhooks import process_event, process_events
 log = logging.getLogger("workers")
 # longer than the planning announcement horizon (15 min), so no send falls between the two
 UPCOMING_WINDOW = timedelta(minutes=30)
+DUE_BATCH = 50  # scheduled sends per transaction
+DUE_HELPERS = 7  # extra jobs at most when many sends fall due at once
 
 
 class WorkerContext(TypedDict, total=False):
@@ -173,23 +177,64 @@ async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: st
         raise Retry(defer=0.5) from exc
 
 
+async def dispatch_due(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every send due now, in batches until none is left. Many due at once (a whole hotel's "day before
+    arrival" at 10:00) bring in helper jobs, so every worker and job slot takes a share (batches are
+    claimed with SKIP LOCKED: never twice)."""
+    due = await count_due(ctx["sessions"], ctx["clock"])
+    helpers = min(DUE_HELPERS, due // DUE_BATCH) if ctx.get("bring_helpers", True) else 0
+    if helpers:
+        await ctx["queue"].enqueue_due_helpers(helpers)
+    totals: Counter[str] = Counter()
+    while True:
+        try:
+            outcome = await dispatch_due_batch(
+                lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+                ctx["sessions"],
+                ctx["box"],
+                ctx["rates"],
+                ctx["clock"],
+                ctx.get("airbnb"),
+                batch=DUE_BATCH,
+            )
+        except BatchFailed as failed:
+            # nothing of that batch was kept; its sends go one by one (one bad send is retried alone)
+            log.warning("scheduled batch failed; its sends are dispatched one by one", exc_info=True)
+            for property_id, planned_id in failed.claimed:
+                totals[await _dispatch_alone(ctx, property_id, planned_id)] += 1
+            continue
+        totals.update(outcome)
+        if outcome["claimed"] < DUE_BATCH:
+            return dict(totals)
+
+
+async def _dispatch_alone(ctx: dict[str, Any], property_id: uuid.UUID, planned_id: uuid.UUID) -> str:
+    try:
+        return await dispatch_planned(ctx, str(property_id), str(planned_id))
+    except Retry:
+        await ctx["queue"].enqueue_planned(str(property_id), str(planned_id), ctx["clock"].now())
+        return "retry"
+    except Exception:
+        log.error("scheduled send could not be dispatched", extra={"planned_id": str(planned_id)}, exc_info=True)
+        return "error"
+
+
 async def queue_upcoming(ctx: dict[str, Any]) -> int:
     """Sends far ahead were planned without a queue job (the queue never holds months of deferred jobs);
-    each minute, those due within the next half hour get theirs. A job id names the send and its time, so
-    queueing one again while it waits is a no-op."""
-    upcoming = await due_before(ctx["sessions"], ctx["clock"].now() + UPCOMING_WINDOW)
-    for property_id, planned_id, due in upcoming:
-        await ctx["queue"].enqueue_planned(str(property_id), str(planned_id), due)
-    return len(upcoming)
+    each minute, every instant at which sends fall due in the next half hour gets its job. The job id names
+    the instant, so queueing it again while it waits is a no-op."""
+    now = ctx["clock"].now()
+    instants = {due for _, _, due in await due_before(ctx["sessions"], now + UPCOMING_WINDOW) if due > now}
+    for due in sorted(instants):
+        await ctx["queue"].enqueue_due(due, now)
+    return len(instants)
 
 
 async def sweep_planned(ctx: dict[str, Any]) -> int:
-    """Catches sends whose deferred job was lost (worker down, Redis flushed) through the same claim."""
-    count = 0
-    for property_id, planned_id in await due_now(ctx["sessions"], ctx["clock"]):
-        outcome = await dispatch_planned(ctx, str(property_id), str(planned_id))
-        count += int(outcome == "sent")
-    return count
+    """Catches sends whose job was lost (worker down, Redis flushed) through the same batches and claim."""
+    if not await count_due(ctx["sessions"], ctx["clock"]):
+        return 0
+    return (await dispatch_due({**ctx, "bring_helpers": False})).get("sent", 0)
 
 
 async def fetch_media(ctx: dict[str, Any], property_id: str, message_id: str) -> int:
@@ -216,6 +261,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
             func(process_webhook, max_tries=10),
             func(process_webhooks, max_tries=5),
             func(dispatch_planned, max_tries=5),
+            func(dispatch_due, max_tries=3),
             func(fetch_media, max_tries=5),
         ],
         "cron_jobs": [

@@ -53,7 +53,7 @@ async def relay_once(
             if row.topic == PROCESS_TOPIC:
                 continue
             try:
-                await _hand_over(queue, row.topic, row.payload)
+                await _hand_over(queue, row.topic, row.payload, clock.now())
             except RedisResponseError:
                 # Redis refused this one job (not an outage): it must not hold back every row behind it;
                 # the sweeps re-queue messages and planned sends from their own tables
@@ -67,7 +67,7 @@ async def relay_once(
         return len(rows)
 
 
-async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any]) -> None:
+async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any], now: datetime) -> None:
     if topic == SEND_TOPIC:
         await queue.enqueue_delivery(
             payload["property_id"], payload["message_id"], attempt=0, suffix=payload.get("job_suffix", "")
@@ -75,9 +75,7 @@ async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any]) ->
     elif topic == MEDIA_TOPIC:
         await queue.enqueue_media(payload["property_id"], payload["message_id"])
     elif topic == SCHEDULE_TOPIC:
-        await queue.enqueue_planned(
-            payload["property_id"], payload["planned_id"], datetime.fromisoformat(payload["due_at"])
-        )
+        await queue.enqueue_due(datetime.fromisoformat(payload["due_at"]), now)
     else:
         log.warning("outbox topic without a handler", extra={"topic": topic})
 

@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.airbnb.http_gateway import HttpAirbnbGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.connection_store import SqlaConnectionStore
+from adapters.db.repositories import SqlaConnectionDirectory
 from adapters.db.tables import planned_sends
 from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from domain.clock import Clock
 from domain.ports.airbnb import AirbnbReservation
+from domain.ports.templates import TemplateStore
 from domain.services.scheduling import DispatchContext, dispatch
 from domain.sharing import wa_me_link
+from domain.templates.model import WhatsAppTemplate
 from domain.templates.pricing import RateTable
 
 log = logging.getLogger("workers.scheduled")
@@ -66,6 +72,78 @@ async def dispatch_one(
     return outcome
 
 
+class BatchFailed(Exception):
+    """A batch of sends rolled back; `claimed` are the sends it held, to dispatch one by one."""
+
+    def __init__(self, claimed: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+        super().__init__(f"{len(claimed)} scheduled sends to dispatch one by one")
+        self.claimed = claimed
+
+
+class _RememberingTemplates:
+    """A batch reads each rule's template once (the store opens a session per read)."""
+
+    def __init__(self, store: TemplateStore) -> None:
+        self._store = store
+        self._seen: dict[tuple[uuid.UUID, uuid.UUID], WhatsAppTemplate | None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    async def get(self, property_id: uuid.UUID, template_id: uuid.UUID) -> WhatsAppTemplate | None:
+        key = (property_id, template_id)
+        if key not in self._seen:
+            self._seen[key] = await self._store.get(property_id, template_id)
+        return self._seen[key]
+
+
+async def dispatch_due(
+    new_uow: Callable[[], SqlaUnitOfWork],
+    sessions: async_sessionmaker[AsyncSession],
+    box: FernetSecretBox,
+    rates: RateTable,
+    clock: Clock,
+    airbnb: HttpAirbnbGateway | None = None,
+    batch: int = 50,
+) -> Counter[str]:
+    """Claims up to `batch` due sends that no other worker holds and dispatches them in one transaction.
+
+    The same `dispatch` as a single send (so the same claim, checks and reasons), with what a batch shares
+    read once: each property's context, connected channels and templates. All or nothing: if one send
+    fails, the batch rolls back and the caller dispatches its sends one by one.
+    """
+    outcomes: Counter[str] = Counter()
+    contexts: dict[uuid.UUID, DispatchContext] = {}
+    claimed: list[tuple[uuid.UUID, uuid.UUID]] = []
+    async with new_uow() as uow:
+        rows = await uow.session.execute(
+            select(planned_sends.c.property_id, planned_sends.c.id)
+            .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
+            .order_by(planned_sends.c.due_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = [(r.property_id, r.id) for r in rows]
+        cast(SqlaConnectionDirectory, uow.connections).remember_answers()
+        try:
+            for property_id, planned_id in claimed:
+                if property_id not in contexts:
+                    found = await _context(sessions, box, rates, property_id, airbnb)
+                    contexts[property_id] = replace(found, templates=_RememberingTemplates(found.templates))
+                outcomes[await dispatch(uow, property_id, planned_id, clock.now(), contexts[property_id])] += 1
+            await uow.commit()
+        except Exception as exc:
+            raise BatchFailed(claimed) from exc
+    outcomes["claimed"] = len(claimed)
+    return outcomes
+
+
+async def count_due(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+    async with sessions() as session:
+        stmt = select(func.count()).where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
+        return int(await session.scalar(stmt) or 0)
+
+
 async def due_before(
     sessions: async_sessionmaker[AsyncSession], until: datetime, limit: int = 20_000
 ) -> list[tuple[uuid.UUID, uuid.UUID, datetime]]:
@@ -78,16 +156,3 @@ async def due_before(
             .limit(limit)
         )
         return [(r.property_id, r.id, r.due_at) for r in rows]
-
-
-async def due_now(
-    sessions: async_sessionmaker[AsyncSession], clock: Clock, limit: int = 2000
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    async with sessions() as session:
-        rows = await session.execute(
-            select(planned_sends.c.property_id, planned_sends.c.id)
-            .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
-            .order_by(planned_sends.c.due_at)
-            .limit(limit)
-        )
-        return [(r.property_id, r.id) for r in rows]

@@ -344,7 +344,24 @@ class SqlaOutboxRepository(_Repo):
 
 
 class SqlaConnectionDirectory(_Repo):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # a batch of scheduled sends asks once per property, not once per send (see remember_answers)
+        self._answers: dict[uuid.UUID, frozenset[Channel]] | None = None
+
+    def remember_answers(self) -> None:
+        """For the rest of this unit of work, each property's connected channels are read once."""
+        self._answers = {}
+
     async def connected_channels(self, property_id: uuid.UUID) -> frozenset[Channel]:
+        if self._answers is not None and property_id in self._answers:
+            return self._answers[property_id]
+        found = await self._connected_channels(property_id)
+        if self._answers is not None:
+            self._answers[property_id] = found
+        return found
+
+    async def _connected_channels(self, property_id: uuid.UUID) -> frozenset[Channel]:
         rows = await self.session.execute(
             select(channel_connections.c.channel).where(
                 channel_connections.c.property_id == property_id,

@@ -11,6 +11,7 @@ DELIVER_JOB = "deliver_message"
 WEBHOOK_JOB = "process_webhook"
 WEBHOOK_BATCH_JOB = "process_webhooks"
 PLANNED_JOB = "dispatch_planned"
+DUE_JOB = "dispatch_due"
 MEDIA_JOB = "fetch_media"
 
 
@@ -54,6 +55,20 @@ class ArqJobQueue:
             # arq refuses a time in the past (it computes a negative expiry): due already means run now
             _defer_until=due_at if due_at > datetime.now(UTC) else None,
         )
+
+    async def enqueue_due(self, due_at: datetime, now: datetime) -> None:
+        """One job per instant at which sends fall due, whatever their number: at that time it dispatches
+        every due send in batches (and brings in helpers when there are many)."""
+        if due_at <= now:  # already due (a late plan, "send now"): at once, under an id of its own
+            await self._pool.enqueue_job(DUE_JOB, _job_id=f"due:now:{uuid.uuid4().hex}")
+            return
+        # arq refuses a time in the past (a negative expiry): a job already due runs at once
+        defer = due_at if due_at > datetime.now(UTC) else None
+        await self._pool.enqueue_job(DUE_JOB, _job_id=f"due:{int(due_at.timestamp())}", _defer_until=defer)
+
+    async def enqueue_due_helpers(self, count: int) -> None:
+        for _ in range(count):
+            await self._pool.enqueue_job(DUE_JOB, _job_id=f"due:helper:{uuid.uuid4().hex}")
 
     async def enqueue_media(self, property_id: str, message_id: str) -> None:
         await self._pool.enqueue_job(MEDIA_JOB, property_id, message_id, _job_id=f"media:{message_id}")
