@@ -15,12 +15,13 @@ from typing import Any, TypedDict
 import httpx
 from arq import Retry, cron, func
 from arq.connections import ArqRedis, RedisSettings
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.channels.gateway import ConnectionChannelGateway
 from adapters.channels.media_fetcher import ConnectionMediaFetcher
 from adapters.crypto.fernet_secret_box import FernetSecretBox
+from adapters.db import webhook_store
 from adapters.db.connection_store import SqlaConnectionStore
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.routing_cache import RoutingCache
@@ -40,7 +41,7 @@ from workers.media import fetch_message_media
 from workers.relay import relay_forever
 from workers.scheduled import BatchFailed, count_due, dispatch_one, due_before
 from workers.scheduled import dispatch_due as dispatch_due_batch
-from workers.sweep import requeue_stuck
+from workers.sweep import requeue_stuck, requeue_unprocessed_webhooks
 from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event, process_events
 
@@ -135,6 +136,12 @@ async def process_webhook(ctx: dict[str, Any], event_id: int) -> dict[str, int] 
     except IntegrityError as exc:
         # two events raced to create the same guest or message; the loser runs again and finds it
         raise Retry(defer=0.2) from exc
+    except (DBAPIError, OSError, TimeoutError):
+        raise  # the database or the network was away: the safety net tries again later
+    except Exception as exc:
+        # a body our processors cannot apply: kept unprocessed with why, never retried in a loop
+        await webhook_store.record_error(ctx["sessions"], event_id, f"{type(exc).__name__}: {exc}")
+        raise
 
 
 async def process_webhooks(ctx: dict[str, Any], event_ids: list[int]) -> dict[str, int]:
@@ -157,7 +164,8 @@ async def process_webhooks(ctx: dict[str, Any], event_ids: list[int]) -> dict[st
 
 async def sweep(ctx: dict[str, Any]) -> int:
     stuck = timedelta(seconds=ctx["settings"].stuck_sending_seconds)
-    return await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
+    messages = await requeue_stuck(ctx["sessions"], ctx["queue"], ctx["clock"], stuck)
+    return messages + await requeue_unprocessed_webhooks(ctx["sessions"], ctx["queue"], ctx["clock"])
 
 
 async def dispatch_planned(ctx: dict[str, Any], property_id: str, planned_id: str) -> str:

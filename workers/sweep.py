@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.db.tables import messages
+from adapters.db.tables import messages, webhook_events
 from adapters.queue.arq_job_queue import ArqJobQueue
 from domain.clock import Clock
 
@@ -46,3 +46,30 @@ async def requeue_stuck(
         # holds in arq does not block it; the job then settles it as "outcome unknown", never resends.
         await queue.enqueue_delivery(str(row.property_id), str(row.id), attempt=row.attempts)
     return len(rows)
+
+
+async def requeue_unprocessed_webhooks(
+    sessions: async_sessionmaker[AsyncSession], queue: ArqJobQueue, clock: Clock, older_than: timedelta = GRACE * 2
+) -> int:
+    """Stored webhooks whose processing job was lost get one of their own again. An event whose processing
+    failed for good carries its error and waits for a person instead of failing every half minute."""
+    async with sessions() as session:
+        ids = (
+            (
+                await session.execute(
+                    select(webhook_events.c.id)
+                    .where(
+                        webhook_events.c.processed_at.is_(None),
+                        webhook_events.c.error.is_(None),
+                        webhook_events.c.received_at < clock.now() - older_than,
+                    )
+                    .order_by(webhook_events.c.id)
+                    .limit(500)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    for event_id in ids:
+        await queue.enqueue_webhook(int(event_id))  # the same job id as a lost single job: a no-op if it exists
+    return len(ids)

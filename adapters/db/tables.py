@@ -287,6 +287,8 @@ webhook_events = Table(
     Column("processed_at", TS),
     Column("error", Text),
     UniqueConstraint("provider", "dedupe_key"),
+    # the safety net looks for events left unprocessed; they are few, the table is large
+    Index("ix_webhook_events_unprocessed", "id", postgresql_where=text("processed_at IS NULL")),
 )
 
 

@@ -110,3 +110,10 @@ async def mark_processed(session: AsyncSession, event_id: int, now: datetime, er
     await session.execute(
         update(webhook_events).where(webhook_events.c.id == event_id).values(processed_at=now, error=error)
     )
+
+
+async def record_error(sessions: async_sessionmaker[AsyncSession], event_id: int, error: str) -> None:
+    """Processing failed for good: kept unprocessed, with why, for a person to look at."""
+    async with sessions() as session:
+        await session.execute(update(webhook_events).where(webhook_events.c.id == event_id).values(error=error[:2000]))
+        await session.commit()

@@ -104,3 +104,29 @@ async def test_one_bad_event_is_retried_alone_and_the_rest_of_its_batch_is_filed
     pending = await _rows(container, select(webhook_events.c.id).where(webhook_events.c.processed_at.is_(None)))
     assert [r["id"] for r in pending] == [broken]  # kept for a look, never silently marked done
     assert await _count(container, outbox_events, outbox_events.c.relayed_at.is_(None)) == 0
+
+
+async def test_a_lost_processing_job_is_replaced_by_the_sweep_and_a_broken_event_waits_with_its_error(
+    client, container, settings, worker_ctx, arq_pool
+):
+    from datetime import timedelta
+
+    from workers.main import sweep
+
+    prop = await make_property(container)
+    await connect_channel(container, prop, Channel.WHATSAPP)
+    await post(client, wa.envelope(wa.text("wamid.lost", "is anyone there?")))
+    broken = await webhook_store.store_event(
+        container.sessions, "twilio", b'{"kind": "inbound"}', {}, prop.id, container.clock.now()
+    )
+    assert await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock) == 2
+    await arq_pool.flushdb()  # Redis lost the jobs after the relay handed them over
+    assert await sweep(worker_ctx) == 0  # too recent to call lost
+    container.clock.set(container.clock.now() + timedelta(minutes=3))
+    assert await sweep(worker_ctx) == 2  # one job each
+    await run_worker_burst(settings, worker_ctx)
+    assert [r["provider_message_id"] for r in await _rows(container, select(messages))] == ["wamid.lost"]
+    [left] = await _rows(container, select(webhook_events).where(webhook_events.c.processed_at.is_(None)))
+    assert left["id"] == broken and left["error"].startswith("KeyError")
+    container.clock.set(container.clock.now() + timedelta(minutes=3))
+    assert await sweep(worker_ctx) == 0  # a broken event waits for a person, it is not retried in a loop
