@@ -25,6 +25,7 @@ CSRF_COOKIE = "gm_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 API_KEY_PREFIX = "gmc_"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 session_scheme = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="Staff session set by POST /auth/login"
@@ -122,9 +123,13 @@ async def _from_api_key(container: Container, token: str) -> Principal:
         row = (
             (
                 await session.execute(
-                    select(api_keys.c.id, api_keys.c.property_id, api_keys.c.role, api_keys.c.revoked_at).where(
-                        api_keys.c.key_hash == digest
-                    )
+                    select(
+                        api_keys.c.id,
+                        api_keys.c.property_id,
+                        api_keys.c.role,
+                        api_keys.c.revoked_at,
+                        api_keys.c.last_used_at,
+                    ).where(api_keys.c.key_hash == digest)
                 )
             )
             .mappings()
@@ -132,10 +137,12 @@ async def _from_api_key(container: Container, token: str) -> Principal:
         )
         if row is None or row["revoked_at"] is not None:
             raise Unauthenticated("The API key is unknown or revoked.")
-        await session.execute(
-            update(api_keys).where(api_keys.c.id == row["id"]).values(last_used_at=container.clock.now())
-        )
-        await session.commit()
+        now = container.clock.now()
+        # "last used" to the minute is all anyone reads; writing it on every request of a PMS pushing
+        # thousands of bookings would cost a write transaction each
+        if row["last_used_at"] is None or now - row["last_used_at"] >= LAST_USED_RESOLUTION:
+            await session.execute(update(api_keys).where(api_keys.c.id == row["id"]).values(last_used_at=now))
+            await session.commit()
     return Principal(None, row["property_id"], Role(row["role"]), "api_key")
 
 
