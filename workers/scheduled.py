@@ -16,13 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.airbnb.http_gateway import HttpAirbnbGateway
 from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.connection_store import SqlaConnectionStore
-from adapters.db.repositories import SqlaConnectionDirectory
+from adapters.db.repositories import (
+    SqlaBookingRepository,
+    SqlaConnectionDirectory,
+    SqlaConversationRepository,
+    SqlaGuestRepository,
+    SqlaPlannedSendRepository,
+    SqlaScheduledRuleRepository,
+)
 from adapters.db.tables import planned_sends
 from adapters.db.template_store import SqlaTemplateStore
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from domain.clock import Clock
 from domain.ports.airbnb import AirbnbReservation
 from domain.ports.templates import TemplateStore
+from domain.scheduling.model import PlannedSend
 from domain.services.scheduling import DispatchContext, dispatch
 from domain.sharing import wa_me_link
 from domain.templates.model import WhatsAppTemplate
@@ -116,15 +124,9 @@ async def dispatch_due(
     contexts: dict[uuid.UUID, DispatchContext] = {}
     claimed: list[tuple[uuid.UUID, uuid.UUID]] = []
     async with new_uow() as uow:
-        rows = await uow.session.execute(
-            select(planned_sends.c.property_id, planned_sends.c.id)
-            .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= clock.now())
-            .order_by(planned_sends.c.due_at)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        )
-        claimed = [(r.property_id, r.id) for r in rows]
-        cast(SqlaConnectionDirectory, uow.connections).remember_answers()
+        planned = await cast(SqlaPlannedSendRepository, uow.planned).claim_due(clock.now(), batch)
+        claimed = [(p.property_id, p.id) for p in planned]
+        await _look_ahead(uow, planned)
         try:
             for property_id, planned_id in claimed:
                 if property_id not in contexts:
@@ -136,6 +138,26 @@ async def dispatch_due(
             raise BatchFailed(claimed) from exc
     outcomes["claimed"] = len(claimed)
     return outcomes
+
+
+async def _look_ahead(uow: SqlaUnitOfWork, planned: list[PlannedSend]) -> None:
+    """What a batch of sends reads, in a few statements instead of a handful per send: their rules,
+    bookings, guests, conversations (locked, as one send would lock its own) and, for guests without a
+    conversation yet, their bookings (to link the new one). The dispatch use case then finds them."""
+    cast(SqlaConnectionDirectory, uow.connections).remember_answers()
+    if not planned:
+        return
+    await cast(SqlaScheduledRuleRepository, uow.rules).prefetch_ids(p.rule_id for p in planned)
+    stays = await cast(SqlaBookingRepository, uow.bookings).prefetch_ids(p.booking_id for p in planned)
+    guests = await cast(SqlaGuestRepository, uow.guests).prefetch_ids(b.guest_id for b in stays)
+    by_property: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for guest in guests:
+        by_property.setdefault(guest.property_id, set()).add(guest.id)
+    conversations = cast(SqlaConversationRepository, uow.conversations)
+    for property_id, guest_ids in by_property.items():
+        await conversations.prefetch_for_guests(property_id, guest_ids)
+        first_contact = [g for g in guest_ids if await conversations.for_guest(property_id, g, lock=True) is None]
+        await cast(SqlaBookingRepository, uow.bookings).prefetch_for_guests(property_id, first_contact)
 
 
 async def count_due(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:

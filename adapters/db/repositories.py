@@ -106,6 +106,8 @@ WHERE p.property_id = :property_id AND p.rule_id = c.rule_id AND p.booking_id = 
 class _Repo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # rows looked up ahead for a batch (see the prefetch_* methods), keyed with their property
+        self._ahead: dict[tuple[Any, ...], Any] = {}
 
     def add(self, entity: Any) -> None:
         self.session.add(entity)
@@ -166,7 +168,18 @@ class SqlaGuestRepository(_Repo):
             known.setdefault((property_id, phone), None)
         return found
 
+    async def prefetch_ids(self, guest_ids: Iterable[uuid.UUID]) -> list[Guest]:
+        """Many guests in one statement; later get() calls in this transaction are answered from it."""
+        found = await self._fetch(select(Guest).where(guests.c.id.in_(sorted(set(guest_ids)))))
+        self._ahead.update({("id", g.property_id, g.id): g for g in found})
+        return found
+
+    async def _fetch(self, stmt: Any) -> list[Any]:
+        return list((await self.session.execute(stmt)).scalars())
+
     async def get(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> Guest | None:
+        if ("id", property_id, guest_id) in self._ahead:
+            return cast(Guest, self._ahead[("id", property_id, guest_id)])
         return await self._one(Guest, select(Guest).where(guests.c.property_id == property_id, guests.c.id == guest_id))
 
     async def languages(self, property_id: uuid.UUID, guest_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str | None]:
@@ -209,7 +222,27 @@ class SqlaBookingRepository(_Repo):
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.check_out >= day)
         return list((await self.session.execute(stmt)).scalars())
 
+    async def prefetch_ids(self, booking_ids: Iterable[uuid.UUID]) -> list[Booking]:
+        """Many bookings in one statement; later get() calls in this transaction are answered from it."""
+        stmt = select(Booking).where(bookings.c.id.in_(sorted(set(booking_ids))))
+        found = list((await self.session.execute(stmt)).scalars())
+        self._ahead.update({("id", b.property_id, b.id): b for b in found})
+        return found
+
+    async def prefetch_for_guests(self, property_id: uuid.UUID, guest_ids: Iterable[uuid.UUID]) -> None:
+        """Every booking of these guests in one statement, for later for_guest() calls."""
+        wanted = sorted(set(guest_ids))
+        if not wanted:
+            return
+        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.guest_id.in_(wanted))
+        by_guest: dict[uuid.UUID, list[Booking]] = {g: [] for g in wanted}
+        for booking in (await self.session.execute(stmt)).scalars():
+            by_guest[booking.guest_id].append(booking)
+        self._ahead.update({("guest", property_id, g): found for g, found in by_guest.items()})
+
     async def get(self, property_id: uuid.UUID, booking_id: uuid.UUID) -> Booking | None:
+        if ("id", property_id, booking_id) in self._ahead:
+            return cast(Booking, self._ahead[("id", property_id, booking_id)])
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.id == booking_id)
         return await self._one(Booking, stmt)
 
@@ -218,6 +251,8 @@ class SqlaBookingRepository(_Repo):
         return await self._one(Booking, stmt)
 
     async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Booking]:
+        if ("guest", property_id, guest_id) in self._ahead:
+            return list(self._ahead[("guest", property_id, guest_id)])
         stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.guest_id == guest_id)
         return list((await self.session.execute(stmt)).scalars())
 
@@ -373,7 +408,13 @@ class SqlaConnectionDirectory(_Repo):
 
 
 class SqlaScheduledRuleRepository(_Repo):
+    async def prefetch_ids(self, rule_ids: Iterable[uuid.UUID]) -> None:
+        stmt = select(ScheduledRule).where(scheduled_rules.c.id.in_(sorted(set(rule_ids))))
+        self._ahead.update({(r.property_id, r.id): r for r in (await self.session.execute(stmt)).scalars()})
+
     async def get(self, property_id: uuid.UUID, rule_id: uuid.UUID) -> ScheduledRule | None:
+        if (property_id, rule_id) in self._ahead:
+            return cast(ScheduledRule, self._ahead[(property_id, rule_id)])
         stmt = select(ScheduledRule).where(
             scheduled_rules.c.property_id == property_id, scheduled_rules.c.id == rule_id
         )
@@ -390,7 +431,24 @@ class SqlaScheduledRuleRepository(_Repo):
 
 
 class SqlaPlannedSendRepository(_Repo):
+    async def claim_due(self, now: datetime, limit: int) -> list[PlannedSend]:
+        """Up to `limit` sends due by `now` that no other transaction holds, locked for this one; later
+        get(lock=True) calls for them are answered without asking again."""
+        stmt = (
+            select(PlannedSend)
+            .where(planned_sends.c.state == "planned", planned_sends.c.due_at <= now)
+            .order_by(planned_sends.c.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        claimed = list((await self.session.execute(stmt)).scalars())
+        self._ahead.update({(p.property_id, p.id): p for p in claimed})
+        return claimed
+
     async def get(self, property_id: uuid.UUID, planned_id: uuid.UUID, *, lock: bool = False) -> PlannedSend | None:
+        if (property_id, planned_id) in self._ahead:
+            return cast(PlannedSend, self._ahead[(property_id, planned_id)])
         stmt = select(PlannedSend).where(planned_sends.c.property_id == property_id, planned_sends.c.id == planned_id)
         if lock:
             stmt = stmt.with_for_update(skip_locked=True).execution_options(populate_existing=True)
