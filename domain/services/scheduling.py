@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.airbnb.convert import design_to_text
 from domain.channels import AuthorType, Channel, Direction, MessageKind
+from domain.email.html_text import looks_like_html
 from domain.errors import FieldProblem, InvalidInput, NotFound, PolicyViolation, ProviderFailure
 from domain.message_status import MessageStatus
 from domain.model import Booking, Guest, Message, OutboxEvent, Property
@@ -358,7 +359,9 @@ async def _send(
         message = _text_message(prop, conversation.id, channel, text, rule, now)
     elif channel == Channel.EMAIL:
         subject = render(str(version.get("email_subject") or rule.name), context)
-        body = render(str(version.get("email_body") or ""), context, as_html=True)
+        design = str(version.get("email_body") or "")
+        # a plain-text design stays text (e-mail sending escapes it once for the HTML part)
+        body = render(design, context, as_html=looks_like_html(design))
         message = _text_message(prop, conversation.id, channel, body, rule, now, subject)
     else:
         source = version.get("sms_text")
