@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import (
@@ -142,6 +143,7 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
         403: "forbidden",
         413: "payload_too_large",
         415: "unsupported_media_type",
+        400: "malformed_request",  # e.g. a body that is not UTF-8, which FastAPI cannot even parse
     }.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     return problem_response(request, exc.status_code, code, detail, headers=getattr(exc, "headers", None))
@@ -177,6 +179,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(OperationalError, _database_down)
     app.add_exception_handler(DBAPIError, _database_down)
+    # every pooled connection busy for pool_timeout seconds (a stalled database): fail fast, not 500
+    app.add_exception_handler(PoolTimeoutError, _database_down)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OSError, _database_down)
     app.add_exception_handler(RedisConnectionError, _database_down)
@@ -186,5 +190,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM: {}}, "description": TITLES[status]}
-    for status in (401, 404, 409, 422, 429)
+    for status in (400, 401, 403, 404, 409, 422, 429)
 }
+# for routers without authentication (webhooks): their parameters can still be invalid
+VALIDATION_RESPONSES: dict[int | str, dict[str, Any]] = {422: ERROR_RESPONSES[422]}

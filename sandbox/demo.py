@@ -11,6 +11,7 @@ from sqlalchemy import select
 from adapters.db.tables import channel_connections, conversations, guests
 from api.auth import CurrentPrincipal
 from api.deps import ContainerDep
+from api.errors import ERROR_RESPONSES
 from domain.errors import NotFound, PolicyViolation
 from sandbox.whatsapp import inject_guest_message
 
@@ -20,7 +21,7 @@ class SimulateGuestMessage(BaseModel):
 
 
 def demo_router() -> APIRouter:
-    router = APIRouter(prefix="/api/v1/demo", tags=["demo"])
+    router = APIRouter(prefix="/api/v1/demo", tags=["demo"], responses=ERROR_RESPONSES)
 
     @router.post(
         "/conversations/{conversation_id}/simulate-guest-message",

@@ -33,6 +33,8 @@ from domain.clock import FixedClock
 from tests.factories import StaffClient
 
 ROOT = Path(__file__).resolve().parent.parent
+# fails the run if any secret the tests created shows up in a log record (tests/secret_canary.py)
+pytest_plugins = ["tests.secret_canary"]
 
 
 @dataclass(frozen=True)

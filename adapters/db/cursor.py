@@ -23,7 +23,7 @@ def decode(cursor: str) -> tuple[datetime, uuid.UUID]:
         if at.tzinfo is None:
             raise ValueError("naive time")
         return at, uuid.UUID(data["id"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: a forged, deeply nested one
         raise InvalidInput(
             [FieldProblem("cursor", "invalid_cursor", "The cursor is not one this API gave out.")]
         ) from exc

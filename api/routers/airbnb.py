@@ -172,7 +172,7 @@ async def webhook(request: Request, container: ContainerDep) -> Response:
     try:
         payload = json.loads(body)
         host_id, message_id = str(payload["host_id"]), str(payload["message"]["id"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: absurdly deep nesting
         return problem_response(request, 400, "malformed_payload", "The event lacks host_id or message.id.")
     owner = await SqlaConnectionStore(container.sessions, container.secret_box).owner_of("airbnb", host_id)
     if owner is None:

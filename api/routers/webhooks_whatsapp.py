@@ -18,7 +18,7 @@ from adapters.db.tables import channel_connections
 from adapters.whatsapp import signature
 from adapters.whatsapp.webhook_parser import phone_number_ids
 from api.deps import ContainerDep
-from api.errors import problem_response
+from api.errors import VALIDATION_RESPONSES, problem_response
 from api.webhook_body import BodyTooLarge, read_limited, too_large
 
 log = logging.getLogger("webhooks.whatsapp")
@@ -29,7 +29,15 @@ def verify_token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@router.get("/whatsapp", summary="Meta's webhook verification handshake", response_class=PlainTextResponse)
+@router.get(
+    "/whatsapp",
+    summary="Meta's webhook verification handshake",
+    response_class=PlainTextResponse,
+    responses={
+        403: {"description": "Unknown verify token", "content": {"text/plain": {}}},
+        **VALIDATION_RESPONSES,
+    },
+)
 async def verify(
     container: ContainerDep,
     mode: Annotated[str | None, Query(alias="hub.mode")] = None,
@@ -84,11 +92,16 @@ async def receive(request: Request, container: ContainerDep) -> Response:
         payload = json.loads(body)
         if not isinstance(payload, dict):
             raise ValueError("not an object")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deep enough to exhaust the parser
         if not verified:
             return problem_response(request, 401, "invalid_signature", "The signature does not match the body.")
         return problem_response(request, 400, "malformed_payload", "The body is not a JSON object.")
-    numbers = phone_number_ids(payload)
+    try:
+        numbers = phone_number_ids(payload)  # parses every change: what passes here, the worker can process
+    except (AttributeError, TypeError, ValueError, KeyError):
+        if not verified:
+            return problem_response(request, 401, "invalid_signature", "The signature does not match the body.")
+        return problem_response(request, 400, "malformed_payload", "The body is not a WhatsApp webhook event.")
     connections = await container.routes.connections("whatsapp", numbers, partial(_lookup, container))
     if not verified:
         # a property that brings its own Meta app signs with its own secret (read afresh: it may have changed)
@@ -99,7 +112,7 @@ async def receive(request: Request, container: ContainerDep) -> Response:
         return problem_response(request, 401, "invalid_signature", "The signature does not match the body.")
     is_template_event = '"message_template_status_update"' in body.decode("utf-8", "replace")
     if not connections and not is_template_event:
-        log.warning("whatsapp webhook for an unknown phone-number id", extra={"ids": sorted(phone_number_ids(payload))})
+        log.warning("whatsapp webhook for an unknown phone-number id", extra={"ids": sorted(numbers)})
         container_metrics(request).labels("whatsapp", "unrouted").inc()
         return Response(status_code=200)
     properties = {c["property_id"] for c in connections}
