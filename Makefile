@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test lint test-python test-frontend browser chaos bench bench-inbox clean-data
+.PHONY: run test lint test-python test-frontend browser chaos bench bench-inbox bench-load clean-data
 
 $(STAMPS)/python: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -47,7 +47,11 @@ lint: $(STAMPS)/python $(STAMPS)/node
 bench-inbox: $(STAMPS)/python
 	$(PY) -m bench.inbox_list
 
-bench: bench-inbox
+# mixed load (inbox reads, sends, webhooks) across 50 properties for 60 s; figures in bench/load.md
+bench-load: $(STAMPS)/python
+	$(PY) -m bench.load
+
+bench: bench-inbox bench-load
 
 chaos: $(STAMPS)/python
 	$(PY) -m pytest -q -p no:cacheprovider -m chaos tests

@@ -13,18 +13,25 @@ from api.errors import install_error_handlers
 from api.observability import Metrics, RequestContextMiddleware
 from api.routers import (
     airbnb,
+    attention,
     auth,
     bookings,
     channels,
+    consents,
     conversations,
     email,
     events,
+    guests_privacy,
     health,
     insights,
+    labels,
     media,
+    outgoing_webhooks,
+    saved_replies,
     scheduling,
     sharing,
     sms,
+    spending,
     staff,
     template_sends,
     templates,
@@ -63,8 +70,12 @@ TAGS = [
     {"name": "insights", "description": "Messages and costs"},
     {"name": "sms", "description": "SMS helpers (segments and encoding)"},
     {"name": "scheduled messages", "description": "Rules tied to the stay, and their planned sends"},
+    {"name": "saved replies", "description": "Texts staff insert from the composer by a shortcut"},
+    {"name": "labels", "description": "Labels on conversations, and the property's label catalogue"},
+    {"name": "needs attention", "description": "Failed or stuck sends and waiting guests, with their remedies"},
     {"name": "operations", "description": "Health, readiness and metrics"},
     {"name": "webhooks", "description": "Callbacks from the providers (signed; not for integrators)"},
+    {"name": "outgoing webhooks", "description": "Signed event deliveries to integrators' URLs, with a log"},
 ]
 
 
@@ -121,6 +132,13 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     ):
         app.include_router(module.router)
     app.include_router(auth.keys_router)
+    app.include_router(saved_replies.router)
+    app.include_router(labels.router)
+    app.include_router(attention.router)
+    for issue_9 in (consents, guests_privacy, outgoing_webhooks, spending):  # consent, privacy, integrators' webhooks
+        app.include_router(issue_9.router)
+    outgoing_webhooks.document_webhooks(app)
+    app.include_router(staff.invitations_router)
     app.include_router(email.router)
     app.include_router(email.webhook_router)
     extra_routers(app, settings)

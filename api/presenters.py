@@ -14,6 +14,7 @@ from api.schemas.conversations import (
     ConversationOut,
     Cost,
     GuestSummary,
+    LabelTag,
     LastMessage,
     MessageOut,
 )
@@ -85,6 +86,7 @@ def conversation_out(row: dict[str, Any], connected: frozenset[Channel], now: da
             )
             for c, s in states.items()
         },
+        labels=[LabelTag(**label) for label in row.get("labels") or []],
     )
 
 

@@ -115,6 +115,9 @@ class FakeReads(_Store):
 
 
 class FakeMessages(_Store):
+    async def waiting_with(self, property_id: uuid.UUID, channel: Channel, error_code: str) -> list[Message]:
+        return self.where(property_id=property_id, channel=channel, status="queued", error_code=error_code)
+
     async def get(self, property_id: uuid.UUID, message_id: uuid.UUID, *, lock: bool = False) -> Message | None:
         m = self.items.get(message_id)
         return m if m and m.property_id == property_id else None
@@ -139,6 +142,30 @@ class FakeConnections:
         return frozenset(self.connected.get(property_id, set()))
 
 
+class FakeConsents(_Store):
+    async def for_guest(self, property_id: uuid.UUID, guest_id: uuid.UUID) -> list[Any]:
+        return sorted(self.where(property_id=property_id, guest_id=guest_id), key=lambda e: (e.recorded_at, e.id))
+
+
+class FakeSpending:
+    """Caps by (property, channel); the month's spend by (property, channel, month). Single-threaded: no locks."""
+
+    def __init__(self) -> None:
+        self.caps: dict[tuple[uuid.UUID, str], Any] = {}
+        self.spent: dict[tuple[uuid.UUID, str, str], Any] = {}
+
+    async def cap_for(self, property_id: uuid.UUID, channel: str) -> Any:
+        return self.caps.get((property_id, channel))
+
+    async def reserve(self, property_id: uuid.UUID, channel: str, month: str, amount: Any, cap: Any) -> bool:
+        key = (property_id, channel, month)
+        total = self.spent.get(key, 0) + amount
+        if cap is not None and total > cap:
+            return False
+        self.spent[key] = total
+        return True
+
+
 class FakeUnitOfWork:
     """Shares its stores across `async with` blocks, like a database; tracks commits and published events."""
 
@@ -153,6 +180,8 @@ class FakeUnitOfWork:
         self.messages = FakeMessages()
         self.outbox = FakeOutbox()
         self.connections = FakeConnections()
+        self.consents = FakeConsents()
+        self.spending = FakeSpending()
         self.commits = 0
         self.pending_events: list[RealtimeEvent] = []
         self.published: list[RealtimeEvent] = []

@@ -38,9 +38,11 @@ from domain.retry_policy import RetryPolicy
 from domain.services.delivery import deliver
 from workers.airbnb import poll_airbnb_threads, refresh_airbnb_tokens
 from workers.media import fetch_message_media
+from workers.outgoing_webhooks import deliver_outgoing_webhook, pump_outgoing_webhooks
 from workers.relay import relay_forever
 from workers.scheduled import BatchFailed, count_due, dispatch_one, due_before
 from workers.scheduled import dispatch_due as dispatch_due_batch
+from workers.spending_release import release_spending_holds
 from workers.sweep import requeue_stuck, requeue_unprocessed_webhooks
 from workers.template_sync import sync_pending_templates
 from workers.webhooks import process_event, process_events
@@ -108,15 +110,41 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str) -> str:
-    """Idempotent: a repeated job finds the message already handled and does nothing."""
-    outcome = await deliver(
-        lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
-        ctx["gateway"],
-        uuid.UUID(property_id),
-        uuid.UUID(message_id),
-        ctx["clock"],
-        ctx["policy"],
-    )
+    """Idempotent: a repeated job finds the message already handled and does nothing.
+
+    At most a few provider calls run at once per property: a job that finds its property's slots all
+    taken (its provider hangs, say) is put back for later instead of holding one of the worker's jobs,
+    so one property's outage never delays another property's sends."""
+    import random  # (imported here: this function is the only part of this module this change touches)
+    import re
+
+    from adapters.concurrency.redis_slots import RedisDeliverySlots
+    from domain.ports.concurrency import DeliverySlots
+
+    if "delivery_slots" not in ctx:
+        ctx["delivery_slots"] = RedisDeliverySlots(ctx["redis"])  # shared by every worker process, in Redis
+    slots: DeliverySlots = ctx["delivery_slots"]
+    if not await slots.try_acquire(uuid.UUID(property_id), message_id):
+        # the job id counts the waits so far (…:slot3-ab12cd34): waits grow to at most 2 s, which keeps a
+        # healthy property's burst quick and costs a long outage about one cheap job per waiting message
+        # every 1.5 s; jittered, so waiting jobs never come back in one herd
+        waits = int(found.group(1)) if (found := re.search(r":slot(\d+)-", str(ctx.get("job_id", "")))) else 0
+        wait = min(2.0, 0.25 * 2**waits) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+        await ctx["queue"].enqueue_delivery(
+            property_id, message_id, 0, defer_seconds=wait, suffix=f"slot{waits + 1}-{uuid.uuid4().hex[:8]}"
+        )
+        return "waiting_for_slot"
+    try:
+        outcome = await deliver(
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+            ctx["gateway"],
+            uuid.UUID(property_id),
+            uuid.UUID(message_id),
+            ctx["clock"],
+            ctx["policy"],
+        )
+    finally:
+        await slots.release(uuid.UUID(property_id), message_id)
     if outcome.retry_in_seconds is not None:
         await ctx["queue"].enqueue_delivery(
             property_id, message_id, outcome.attempt, defer_seconds=outcome.retry_in_seconds
@@ -271,12 +299,15 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
             func(dispatch_planned, max_tries=5),
             func(dispatch_due, max_tries=3),
             func(fetch_media, max_tries=5),
+            deliver_outgoing_webhook,
         ],
         "cron_jobs": [
             cron(sweep, second={0, 30}, run_at_startup=True, unique=True),
             # every 10 s: the safety net for planned sends whose deferred job was lost (cheap, indexed)
             cron(sweep_planned, second=set(range(5, 60, 10)), run_at_startup=True, unique=True),
             cron(queue_upcoming, second={50}, run_at_startup=True, unique=True),
+            cron(pump_outgoing_webhooks, second=set(range(0, 60, 2)), run_at_startup=True, unique=True),
+            cron(release_spending_holds, second={45}, unique=True),
             cron(sync_templates, minute=set(range(0, 60, 5)), second={15}, unique=True),
             cron(refresh_airbnb_tokens, minute=set(range(0, 60, 10)), second={25}, run_at_startup=True, unique=True),
             cron(poll_airbnb_threads, minute=set(range(2, 60, 5)), second={35}, unique=True),

@@ -7,11 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, literal, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.db import cursor as cursors
-from adapters.db.tables import bookings, conversation_reads, conversations, guests, messages, users
+from adapters.db.tables import (
+    bookings,
+    conversation_labels,
+    conversation_reads,
+    conversations,
+    guests,
+    labels,
+    messages,
+    users,
+)
 from domain.channels import Channel
 
 
@@ -22,6 +32,7 @@ class ConversationFilters:
     unread: bool = False
     assigned: str | None = None  # "me" | "unassigned"
     q: str | None = None
+    label_id: uuid.UUID | None = None
 
 
 def _row_columns(user_id: uuid.UUID) -> list[Any]:
@@ -43,7 +54,21 @@ def _row_columns(user_id: uuid.UUID) -> list[Any]:
         bookings.c.confirmation_code.label("b_confirmation_code"),
         users.c.name.label("assignee_name"),
         func.greatest(conversations.c.inbound_count - read_seen, 0).label("unread_count"),
+        _labels_of_row().label("labels"),
     ]
+
+
+def _labels_of_row() -> Any:
+    """The row's labels as one JSON array, in the same statement: the page stays one query whatever its size
+    (a primary-key probe per row; empty for unlabelled conversations)."""
+    entry = func.jsonb_build_object("id", labels.c.id, "name", labels.c.name, "colour", labels.c.colour)
+    return (
+        select(func.coalesce(func.jsonb_agg(aggregate_order_by(entry, labels.c.name)), text("'[]'::jsonb")))
+        .select_from(conversation_labels)
+        .join(labels, labels.c.id == conversation_labels.c.label_id)
+        .where(conversation_labels.c.conversation_id == conversations.c.id)
+        .scalar_subquery()
+    )
 
 
 def _base(property_id: uuid.UUID, user_id: uuid.UUID) -> Any:
@@ -78,10 +103,22 @@ def _filtered(stmt: Any, filters: ConversationFilters, user_id: uuid.UUID) -> An
             .exists()
         )
         stmt = stmt.where(has_channel)
+    if filters.label_id:
+        # EXISTS on the join table's primary key (conversation_id, label_id): the unfiltered path is untouched
+        has_label = (
+            select(literal(1))
+            .select_from(conversation_labels)
+            .where(
+                conversation_labels.c.conversation_id == conversations.c.id,
+                conversation_labels.c.label_id == filters.label_id,
+            )
+            .exists()
+        )
+        stmt = stmt.where(has_label)
     if filters.q:
         term = f"%{filters.q.strip()}%"
         digits = "".join(ch for ch in filters.q if ch.isdigit())
-        clauses = [
+        clauses: list[Any] = [
             (guests.c.first_name + " " + guests.c.last_name).ilike(term),
             guests.c.email.ilike(term),
             bookings.c.external_ref.ilike(term),
@@ -89,6 +126,14 @@ def _filtered(stmt: Any, filters: ConversationFilters, user_id: uuid.UUID) -> An
         ]
         if len(digits) >= 4:
             clauses.append(guests.c.phone.like(f"%{digits}%"))
+        labelled = (
+            select(literal(1))
+            .select_from(conversation_labels)
+            .join(labels, labels.c.id == conversation_labels.c.label_id)
+            .where(conversation_labels.c.conversation_id == conversations.c.id, labels.c.name.ilike(term))
+            .exists()
+        )
+        clauses.append(labelled)
         stmt = stmt.where(or_(*clauses))
     return stmt
 

@@ -105,6 +105,22 @@ api_keys = Table(
     Column("revoked_at", TS),
 )
 
+# single-use links to join a property; only the token's SHA-256 is kept
+staff_invitations = Table(
+    "staff_invitations",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("email", String(320), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("invited_by", UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("accepted_at", TS),
+    Index("ix_staff_invitations_property_id_email", "property_id", "email"),
+)
+
 guests = Table(
     "guests",
     metadata,
@@ -233,6 +249,13 @@ messages = Table(
         "status",
         "next_attempt_at",
         postgresql_where=text("status IN ('queued', 'sending')"),
+    ),
+    # the needs-attention queue: failed sends, and queued sends held back with a reason, per property
+    Index(
+        "ix_messages_needs_attention",
+        "property_id",
+        "status_changed_at",
+        postgresql_where=text("status = 'failed' OR (status = 'queued' AND error_code IS NOT NULL)"),
     ),
 )
 
@@ -376,6 +399,189 @@ media_files = Table(
 )
 
 
+saved_replies = Table(
+    "saved_replies",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("name", String(120), nullable=False),
+    Column("shortcut", String(40), nullable=False),
+    # language -> text with placeholders ({{ guest.first_name }}), rendered by the scheduled messages' engine
+    Column("bodies", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    UniqueConstraint("property_id", "shortcut"),
+)
+
+labels = Table(
+    "labels",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("name", String(60), nullable=False),
+    Column("colour", String(7), nullable=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("property_id", "name"),
+)
+
+conversation_labels = Table(
+    "conversation_labels",
+    metadata,
+    # the primary key serves the inbox's EXISTS filter (conversation, label) and the per-row label list
+    Column("conversation_id", UUID(as_uuid=True), ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("label_id", UUID(as_uuid=True), ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+    _property_fk(),
+    Column("created_at", TS, nullable=False),
+    Index("ix_conversation_labels_label_id", "label_id", "conversation_id"),
+)
+
+attention_settings = Table(
+    "attention_settings",
+    metadata,
+    Column("property_id", UUID(as_uuid=True), ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True),
+    # a conversation whose guest waits longer than this for a staff reply joins the needs-attention queue
+    Column("reply_after_minutes", Integer, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+attention_dismissals = Table(
+    "attention_dismissals",
+    metadata,
+    # an item of the needs-attention queue that staff handled (resent elsewhere, or dismissed): kind + row id
+    Column("kind", String(32), primary_key=True),
+    Column("item_id", UUID(as_uuid=True), primary_key=True),
+    _property_fk(),
+    Column("resolution", String(32), nullable=False),
+    Column("resolved_message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="SET NULL")),
+    Column("user_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", TS, nullable=False),
+)
+
+
+# --- consent register, spending caps, outgoing webhooks (issue 9) ---
+
+guest_consents = Table(
+    "guest_consents",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("guest_id", UUID(as_uuid=True), ForeignKey("guests.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(16), nullable=False),
+    # opt_in | opt_out; the newest entry per (guest, channel) is the current state, older ones are the history
+    Column("state", String(8), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("note", String(500)),
+    Column("recorded_by", UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")),
+    Column("recorded_at", TS, nullable=False),
+    Index("ix_guest_consents_history", "property_id", "guest_id", "channel", "recorded_at"),
+)
+
+guest_erasures = Table(
+    "guest_erasures",
+    metadata,
+    # the audit of an erasure; it outlives nothing personal (ids and counts only)
+    Column("guest_id", UUID(as_uuid=True), ForeignKey("guests.id", ondelete="CASCADE"), primary_key=True),
+    _property_fk(),
+    Column("erased_by", UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")),
+    Column("erased_at", TS, nullable=False),
+    Column("summary", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+)
+
+spending_caps = Table(
+    "spending_caps",
+    metadata,
+    Column("property_id", UUID(as_uuid=True), ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("monthly_cap", Numeric(12, 5), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+spending_months = Table(
+    "spending_months",
+    metadata,
+    # what paid sends reserved this month (property's local month); incremented atomically under the cap
+    Column("property_id", UUID(as_uuid=True), ForeignKey("properties.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("spent", Numeric(12, 5), nullable=False, server_default="0"),
+    Column("sends", Integer, nullable=False, server_default="0"),
+    Column("updated_at", TS, nullable=False),
+)
+
+outgoing_webhook_subscriptions = Table(
+    "outgoing_webhook_subscriptions",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column("url", String(2000), nullable=False),
+    Column("description", String(200), nullable=False, server_default=""),
+    Column("event_types", JSONB, nullable=False),
+    Column("secret", LargeBinary, nullable=False),  # Fernet token: we need the secret itself to sign
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_outgoing_webhook_subscriptions_property_id", "property_id"),
+)
+
+outgoing_webhook_events = Table(
+    "outgoing_webhook_events",
+    metadata,
+    # an outbox: written in the transaction of the change; fanned out to subscriptions, then deleted
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    _property_fk(),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("occurred_at", TS, nullable=False),
+)
+
+outgoing_webhook_deliveries = Table(
+    "outgoing_webhook_deliveries",
+    metadata,
+    _id(),
+    _property_fk(),
+    Column(
+        "subscription_id",
+        UUID(as_uuid=True),
+        ForeignKey("outgoing_webhook_subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("event_type", String(40), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    # pending -> succeeded | failed (gave up after the retry window)
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", TS),
+    Column("last_status_code", Integer),
+    Column("last_error", String(500)),
+    Column("redelivery_of", UUID(as_uuid=True)),
+    Column("created_at", TS, nullable=False),
+    Column("finished_at", TS),
+    Index("ix_outgoing_webhook_deliveries_due", "next_attempt_at", postgresql_where=text("state = 'pending'")),
+    Index("ix_outgoing_webhook_deliveries_log", "subscription_id", text("created_at DESC")),
+)
+
+outgoing_webhook_attempts = Table(
+    "outgoing_webhook_attempts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "delivery_id",
+        UUID(as_uuid=True),
+        ForeignKey("outgoing_webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    _property_fk(),
+    Column("attempted_at", TS, nullable=False),
+    Column("status_code", Integer),
+    Column("latency_ms", Integer, nullable=False),
+    Column("error", String(500)),
+)
+
+
 def map_domain() -> None:
     """Map the domain dataclasses onto the tables once per process."""
     from domain import model
@@ -394,3 +600,13 @@ def map_domain() -> None:
     mapper_registry.map_imperatively(model.OutboxEvent, outbox_events)
     mapper_registry.map_imperatively(scheduling.ScheduledRule, scheduled_rules)
     mapper_registry.map_imperatively(scheduling.PlannedSend, planned_sends)
+    _map_issue_9()
+
+
+def _map_issue_9() -> None:
+    """The consent register's entries, and the listener that writes outgoing-webhook events in each transaction."""
+    from adapters.db.outgoing_capture import install_capture
+    from domain.consent import GuestConsent
+
+    mapper_registry.map_imperatively(GuestConsent, guest_consents)
+    install_capture()

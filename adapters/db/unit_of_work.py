@@ -7,6 +7,9 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.db import repositories as repos
+from adapters.db.consent_store import SqlaConsentRepository
+from adapters.db.spending_store import SqlaSpendingLedger
+from domain.ports.consent import ConsentRepository
 from domain.ports.realtime import EventPublisher, RealtimeEvent
 from domain.ports.repositories import (
     BookingRepository,
@@ -22,6 +25,7 @@ from domain.ports.repositories import (
     ScheduledRuleRepository,
     UserRepository,
 )
+from domain.ports.spending import SpendingLedger
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ class SqlaUnitOfWork:
     connections: ConnectionDirectory
     rules: ScheduledRuleRepository
     planned: PlannedSendRepository
+    consents: ConsentRepository
+    spending: SpendingLedger
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
@@ -66,6 +72,8 @@ class SqlaUnitOfWork:
         self.connections = repos.SqlaConnectionDirectory(s)
         self.rules = repos.SqlaScheduledRuleRepository(s)
         self.planned = repos.SqlaPlannedSendRepository(s)
+        self.consents = SqlaConsentRepository(s)
+        self.spending = SqlaSpendingLedger(s)
         self._events = []
         return self
 

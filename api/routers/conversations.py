@@ -61,11 +61,14 @@ async def list_conversations(
     q: Annotated[
         str | None, Query(max_length=200, description="Guest name, phone, e-mail or booking reference")
     ] = None,
+    label: Annotated[uuid.UUID | None, Query(description="Only conversations carrying this label")] = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Limit = 50,
 ) -> Page[ConversationOut]:
     viewer = principal.user_id or uuid.UUID(int=0)
-    filters = inbox.ConversationFilters(status=status, channel=channel, unread=unread, assigned=assigned, q=q)
+    filters = inbox.ConversationFilters(
+        status=status, channel=channel, unread=unread, assigned=assigned, q=q, label_id=label
+    )
     rows, next_cursor = await inbox.list_conversations(session, principal.property_id, viewer, filters, cursor, limit)
     connected = await SqlaConnectionDirectory(session).connected_channels(principal.property_id)
     now = container.clock.now()

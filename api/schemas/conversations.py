@@ -50,6 +50,12 @@ class ChannelReplyState(BaseModel):
     reason: str | None = None
 
 
+class LabelTag(BaseModel):
+    id: uuid.UUID
+    name: str
+    colour: str
+
+
 class ConversationOut(BaseModel):
     id: uuid.UUID
     status: Literal["open", "closed"]
@@ -61,6 +67,7 @@ class ConversationOut(BaseModel):
     assignee: Assignee | None
     channels: list[str]
     reply_state: dict[str, ChannelReplyState]
+    labels: list[LabelTag] = Field(default_factory=list)
 
 
 class Cost(BaseModel):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.ports.consent import ConsentRepository
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.repositories import (
     BookingRepository,
@@ -18,6 +19,7 @@ from domain.ports.repositories import (
     ScheduledRuleRepository,
     UserRepository,
 )
+from domain.ports.spending import SpendingLedger
 
 
 class UnitOfWork(Protocol):
@@ -39,6 +41,8 @@ class UnitOfWork(Protocol):
     connections: ConnectionDirectory
     rules: ScheduledRuleRepository
     planned: PlannedSendRepository
+    consents: ConsentRepository
+    spending: SpendingLedger
 
     async def __aenter__(self) -> Self: ...
 

@@ -23,6 +23,8 @@ from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.retry_policy import RetryPolicy
 from domain.services.airbnb import PAUSED_CODE
+from domain.services.consent import record_provider_refusal
+from domain.services.spending import hold_for_spending_cap
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ async def _claim(
         _fail(message, f"{message.channel}_opted_out", "The guest has opted out of this channel.", clock)
         _announce(uow, message)
         return None, DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+    if await hold_for_spending_cap(uow, message, now):
+        _announce(uow, message)  # held, not lost: queued with its reason until the cap allows it
+        return None, DeliveryOutcome("held", attempt=message.attempts)
     message.status = MessageStatus.SENDING
     message.attempts += 1
     message.status_changed_at = now
@@ -171,6 +176,7 @@ async def deliver(
         else:
             assert failure is not None
             await _remember_opt_out(uow, message, failure, now)
+            await record_provider_refusal(uow, message, failure.code, now)  # consent register
             reason = failure.reason
             if failure.retryable:
                 reason = f"{reason} (gave up after {message.attempts} attempts)"

@@ -13,6 +13,7 @@ from domain.message_status import MessageStatus
 from domain.model import Booking, Conversation, Guest, Message, OutboxEvent
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
+from domain.services.consent import record_keyword_consent
 from domain.services.messaging import touch
 from domain.sms.keywords import Keyword, keyword_of
 
@@ -147,6 +148,7 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
         )
     if inbound.channel == Channel.SMS:
         _honour_keyword(guest, message, inbound.received_at)
+        record_keyword_consent(uow, guest, message, inbound.received_at)  # the consent register shows it
     previous = conversation.last_inbound_at.get(inbound.channel.value)
     if previous is None or datetime.fromisoformat(previous) < inbound.received_at:
         conversation.last_inbound_at = {

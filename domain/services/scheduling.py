@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.airbnb.convert import design_to_text
 from domain.channels import AuthorType, Channel, Direction, MessageKind
+from domain.consent import MARKETING_CONSENT_MISSING
 from domain.email.html_text import looks_like_html
 from domain.errors import FieldProblem, InvalidInput, NotFound, PolicyViolation, ProviderFailure
 from domain.message_status import MessageStatus
@@ -27,6 +28,7 @@ from domain.scheduling.planning import PlanCancel, PlanRow, decide
 from domain.scheduling.rendering import check_content, html_to_text, render
 from domain.scheduling.timing import QuietHours
 from domain.services.airbnb import check_airbnb_content
+from domain.services.consent import consented_channels
 from domain.services.inbound import conversation_for
 from domain.services.messaging import queue_outbound
 from domain.services.template_sending import send_template
@@ -283,7 +285,11 @@ async def dispatch(
         template is not None and template.status == TemplateStatus.APPROVED,
         booking.airbnb_thread_id is not None,
     )
-    choice = choose_channel(rule.channel_order, booking, guest, facts, rule.content)
+    order = await consented_channels(uow, guest, rule.channel_order) if rule.marketing else rule.channel_order
+    if not order:  # a marketing rule reaches only channels the guest opted in to
+        why = f"{MARKETING_CONSENT_MISSING}: the guest has not opted in to marketing on the rule's channels."
+        return _settle(uow, planned, SendState.SKIPPED, why, now)
+    choice = choose_channel(order, booking, guest, facts, rule.content)
     planned.attempts = choice.tried
     if choice.channel is None:
         return _settle(

@@ -12,6 +12,7 @@ from domain.message_status import MessageStatus, advance
 from domain.model import Message
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
+from domain.services.consent import record_provider_refusal
 
 # provider words -> our statuses; anything else (e.g. WhatsApp's "played") changes nothing
 _STATUS_WORDS = {
@@ -80,6 +81,7 @@ async def apply_status(uow: UnitOfWork, property_id: uuid.UUID, update: StatusUp
     if proposed == MessageStatus.FAILED:
         message.error_code = update.error_code or "provider_failed"
         message.error_reason = update.error_reason or "The provider could not deliver the message."
+        await record_provider_refusal(uow, message, message.error_code, update.at)  # consent register
     else:
         message.error_code = message.error_reason = None
     uow.announce(RealtimeEvent("message.status", property_id, message.conversation_id, message.id))

@@ -15,9 +15,10 @@ from domain.message_status import MessageStatus
 from domain.model import Booking, Conversation, Guest, Message, Property
 from domain.ports.unit_of_work import UnitOfWork
 from domain.reply_rules import reply_state
+from domain.services.consent import require_marketing
 from domain.services.inbound import conversation_for
 from domain.services.messaging import queue_outbound
-from domain.templates.model import TemplateStatus, WhatsAppTemplate
+from domain.templates.model import TemplateCategory, TemplateStatus, WhatsAppTemplate
 from domain.templates.placeholders import PlaceholderContext
 from domain.templates.pricing import RateTable, estimate_cost
 from domain.templates.rendering import ResolvedParameters, render_text, resolve_parameters
@@ -64,6 +65,8 @@ async def plan_template_send(
         raise PolicyViolation("guest_has_no_phone", "The guest has no phone number.")
     if guest.opted_out(Channel.WHATSAPP):
         raise PolicyViolation("whatsapp_opted_out", "The guest asked not to receive WhatsApp messages.")
+    if template.category == TemplateCategory.MARKETING:
+        await require_marketing(uow, guest, Channel.WHATSAPP)  # 409 marketing_consent_missing without opt-in
     booking = await _booking_for(uow, conversation, guest, now)
     context = PlaceholderContext(
         guest=guest, booking=booking, property=prop, whatsapp_link=whatsapp_link, language=template.language

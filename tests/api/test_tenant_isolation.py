@@ -30,13 +30,21 @@ BODIES = {
     "/api/v1/conversations/{conversation_id}/assign": {"user_id": None},
     "/api/v1/conversations/{conversation_id}/link-booking": {"booking_id": None},
     "/api/v1/demo/conversations/{conversation_id}/simulate-guest-message": {"text": "hi"},
+    "/api/v1/users/{user_id}": {"role": "agent"},
+    "/api/v1/invitations/{token}/accept": {"name": "Intruder", "password": "long enough"},
+    "/api/v1/saved-replies/{reply_id}": {"name": "Wi-Fi", "shortcut": "wifi", "bodies": {"en": "Code 1"}},
+    "/api/v1/labels/{label_id}": {"name": "VIP", "colour": "#d97706"},
+    "/api/v1/attention/messages/{message_id}/resend": {"channel": "sms"},
+    "/api/v1/guests/{guest_id}/consents": {"channel": "sms", "state": "opt_in"},
+    "/api/v1/guests/{guest_id}/erase": {"confirmation": "ERASE"},
+    "/api/v1/webhook-subscriptions/{subscription_id}": {"active": False},
 }
 
 
 async def test_every_object_route_hides_other_properties(client, container, app):
     a = await make_property(container, "A")
     b = await make_property(container, "B")
-    await make_user(container, a, email="owner-a@hotel.test")
+    a_owner = await make_user(container, a, email="owner-a@hotel.test")
     await make_user(container, b, email="owner-b@hotel.test")
     await connect_channel(container, b, Channel.SMS)
     await connect_channel(container, a, Channel.SMS)
@@ -49,6 +57,16 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     a_template = (await client.post("/api/v1/whatsapp/templates", json=TEMPLATE)).json()
     a_rule = (await client.post("/api/v1/scheduled-messages", json=RULE)).json()
     [a_planned] = (await client.get("/api/v1/planned-sends")).json()["items"]
+    a_invitation = (await client.post("/api/v1/users/invitations", json={"email": "new@hotel-a.fr", "role": "agent"})).json()
+    a_reply = (
+        await client.post("/api/v1/saved-replies", json={"name": "Wi-Fi", "shortcut": "wifi", "bodies": {"en": "1"}})
+    ).json()
+    a_label = (await client.post("/api/v1/labels", json={"name": "VIP"})).json()
+    a_hook = (
+        await client.post(
+            "/api/v1/webhook-subscriptions", json={"url": "https://a.example.com/in", "event_types": ["message.status"]}
+        )
+    ).json()
     await client.post("/api/v1/auth/logout")
 
     ids = {
@@ -60,6 +78,15 @@ async def test_every_object_route_hides_other_properties(client, container, app)
         "message_id": str(written.message.id),
         "rule_id": a_rule["id"],
         "planned_id": a_planned["id"],
+        "user_id": str(a_owner.id),
+        "invitation_id": a_invitation["id"],
+        "token": "not-an-invitation-token",
+        "reply_id": a_reply["id"],
+        "label_id": a_label["id"],
+        "subscription_id": a_hook["id"],
+        "delivery_id": a_hook["id"],  # any id: the subscription is checked first
+        "kind": "failed_send",
+        "item_id": str(written.message.id),  # links are public bearer secrets; an unknown one must be 404
     }
     await client.login("owner-b@hotel.test", "correct horse")
     # B's own template: a 404 on A's conversation or guest must come from the conversation or guest itself

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from adapters.db.tables import messages
 from domain.channels import Channel
 from tests.factories import connect_channel
-from tests.integration.test_scheduling import BOOKING, RULE, _hotel, _travel
 from tests.integration.test_batch_dispatch import DUE
+from tests.integration.test_scheduling import BOOKING, RULE, _hotel, _travel
 from workers.main import sweep_planned
 
 

@@ -51,7 +51,8 @@ export function Dialog({ title, onClose, children, wide }: Props) {
         className={`dialog${wide ? ' dialog--wide' : ''}`}
         tabIndex={-1}
       >
-        <header className="dialog__header">
+        {/* not a <header>: portalled to <body>, it would be a second page banner landmark */}
+        <div className="dialog__header">
           <h2 id={titleId} className="dialog__title">
             {title}
           </h2>
@@ -63,7 +64,7 @@ export function Dialog({ title, onClose, children, wide }: Props) {
           >
             <span aria-hidden="true">×</span>
           </button>
-        </header>
+        </div>
         <div className="dialog__body">{children}</div>
       </div>
     </div>,

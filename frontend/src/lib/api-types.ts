@@ -90,6 +90,8 @@ export interface ConversationRow {
   assignee: { id: string; name: string } | null;
   channels: Channel[];
   reply_state: ReplyState;
+  /** Labels on the conversation (older servers omit it). */
+  labels?: LabelTag[];
 }
 
 export interface Page<T> {
@@ -103,6 +105,8 @@ export interface ConversationFilters {
   unread?: boolean;
   assigned?: 'me' | 'unassigned';
   q?: string;
+  /** A label id: only conversations carrying it. */
+  label?: string;
 }
 
 export type MessageKind = 'text' | 'template' | 'media' | 'note' | 'scheduled';
@@ -474,4 +478,208 @@ export interface Problem {
   code?: string;
   instance?: string;
   errors?: { field: string; code: string; message: string }[];
+}
+
+// --- consent register, costs and spending caps, outgoing webhooks (issue 9) ---
+
+export type ConsentChannel = 'whatsapp' | 'sms' | 'email' | 'airbnb';
+export type ConsentState = 'opt_in' | 'opt_out';
+
+export interface ConsentEntry {
+  id: string;
+  channel: ConsentChannel | string;
+  state: ConsentState | string;
+  /** sms_stop, sms_start, provider_unsubscribed, whatsapp_marketing_opt_out, staff, api, imported */
+  source: string;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: string;
+}
+
+export interface ChannelConsent {
+  channel: ConsentChannel | string;
+  /** opt_in | opt_out | unknown (no entry: marketing is refused) */
+  marketing: ConsentState | 'unknown' | string;
+  /** Every message on the channel is refused (e.g. the guest texted STOP). */
+  blocked: boolean;
+  since: string | null;
+  source: string | null;
+}
+
+export interface ConsentRegister {
+  guest_id: string;
+  channels: ChannelConsent[];
+  /** Newest first. */
+  history: ConsentEntry[];
+}
+
+export interface ConsentRequest {
+  channel: ConsentChannel;
+  state: ConsentState;
+  note?: string | null;
+  block_channel?: boolean;
+}
+
+export interface EraseResult {
+  guest_id: string;
+  erased: boolean;
+  messages_redacted: number;
+  attachments_deleted: number;
+  bookings_cleared: number;
+  raw_webhooks_redacted: number;
+}
+
+export interface CostBreakdown {
+  messages: number;
+  /** Decimal as a string. */
+  amount: string;
+  by_channel: Record<string, string>;
+}
+
+export interface BookingCost extends CostBreakdown {
+  booking_id: string;
+  external_ref: string;
+  check_in: string;
+  check_out: string;
+}
+
+export interface GuestCosts {
+  currency: string;
+  total: CostBreakdown;
+  bookings: BookingCost[];
+  unattributed: CostBreakdown;
+}
+
+export interface ChannelSpend {
+  channel: 'whatsapp' | 'sms' | string;
+  monthly_cap: string | null;
+  spent: string;
+  sends: number;
+  remaining: string | null;
+  held: number;
+}
+
+export interface Spending {
+  month: string;
+  currency: string;
+  channels: ChannelSpend[];
+}
+
+export interface HeldMessage {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  preview: string;
+  estimated_cost: string | null;
+  reason: string | null;
+  held_since: string | null;
+}
+
+export const WEBHOOK_EVENTS = [
+  'message.received',
+  'message.status',
+  'conversation.assigned',
+  'scheduled_send.done',
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  description: string;
+  event_types: WebhookEvent[] | string[];
+  active: boolean;
+  created_at: string;
+}
+
+export interface WebhookSubscriptionCreated extends WebhookSubscription {
+  /** Shown once. */
+  secret: string;
+}
+
+export interface WebhookAttempt {
+  attempted_at: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  /** pending | succeeded | failed */
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  redelivery_of: string | null;
+  created_at: string;
+  finished_at: string | null;
+  attempt_log: WebhookAttempt[];
+}
+
+// Saved replies, labels, needs attention
+
+export interface LabelTag {
+  id: string;
+  name: string;
+  colour: string;
+}
+
+export interface LabelInput {
+  name: string;
+  colour: string;
+}
+
+export interface SavedReplyInput {
+  name: string;
+  shortcut: string;
+  /** Language code -> text with placeholders ({{ guest.first_name }}). */
+  bodies: Record<string, string>;
+}
+
+export interface SavedReply extends SavedReplyInput {
+  id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RenderedReply {
+  text: string;
+  language: string;
+}
+
+export type AttentionKind = 'failed_send' | 'held_send' | 'skipped_scheduled' | 'waiting_reply';
+export type AttentionAction = 'retry' | 'resend' | 'reconnect' | 'open' | 'dismiss';
+
+export interface AttentionRemedy {
+  action: AttentionAction;
+  channel: Channel | null;
+}
+
+export interface AttentionItem {
+  kind: AttentionKind;
+  id: string;
+  at: string;
+  conversation_id: string | null;
+  guest_name: string;
+  channel: Channel | null;
+  code: string | null;
+  reason: string | null;
+  preview: string | null;
+  remedies: AttentionRemedy[];
+  retry_refused: string | null;
+}
+
+export interface AttentionPage {
+  counts: Record<AttentionKind, number>;
+  total: number;
+  items: AttentionItem[];
+  next_cursor: string | null;
+}
+
+export interface AttentionSettings {
+  reply_after_minutes: number;
 }

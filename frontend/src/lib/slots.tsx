@@ -2,7 +2,7 @@
 // UI (the composer's template picker, the inbox's "New message" button), the
 // app puts that component in this context and the host feature renders it.
 import { type ComponentType, createContext, type ReactNode, useContext } from 'react';
-import type { Message } from './api-types';
+import type { LabelTag, Message } from './api-types';
 
 export interface TemplateComposerProps {
   conversationId: string;
@@ -11,12 +11,48 @@ export interface TemplateComposerProps {
   onClose: () => void;
 }
 
+export interface SavedReplyPickerProps {
+  conversationId: string;
+  /** What follows the "/" typed in the composer, e.g. "wif". */
+  query: string;
+  /** The rendered text, to replace "/query" in the composer (still editable before sending). */
+  onInsert: (text: string) => void;
+  onDismiss: () => void;
+  /** The picker handles ArrowUp/ArrowDown/Enter/Escape typed in the composer; true when it used the key. */
+  registerKeys: (handler: ((key: string) => boolean) | null) => void;
+}
+
+export interface ConversationLabelsProps {
+  conversationId: string;
+  labels: LabelTag[];
+}
+
+export interface LabelFilterProps {
+  value: string | null;
+  onChange: (labelId: string | null) => void;
+}
+
+export interface GuestPanelsProps {
+  guestId: string;
+  guestName: string;
+  /** The booking the conversation is about, if any (its costs are shown first). */
+  currentBookingId: string | null;
+}
+
 export interface Slots {
   TemplateComposer?: ComponentType<TemplateComposerProps>;
   /** Actions at the top of the inbox list (e.g. "New message"). */
   InboxActions?: ComponentType;
   /** Notices across the top of the inbox (e.g. a channel that needs reconnecting). */
   InboxNotices?: ComponentType;
+  /** The composer's "/" shortcut: a filtered list of saved replies. */
+  SavedReplyPicker?: ComponentType<SavedReplyPickerProps>;
+  /** Labels of a conversation with add/remove/create, in its header. */
+  ConversationLabels?: ComponentType<ConversationLabelsProps>;
+  /** The inbox list's label filter. */
+  LabelFilter?: ComponentType<LabelFilterProps>;
+  /** Panels at the foot of the guest sidebar: costs, consent, data export and erasure. */
+  GuestPanels?: ComponentType<GuestPanelsProps>;
 }
 
 const SlotsContext = createContext<Slots>({});

@@ -4,18 +4,31 @@ import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-route
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { LanguageSwitcher } from '@/components/LanguageSwitcher';
 import { LoadingScreen } from '@/components/LoadingScreen';
+import { AttentionNavLink } from '@/features/attention/components/AttentionNavLink';
 import { LogoutButton } from '@/features/auth/components/LogoutButton';
 import { PropertySwitcher } from '@/features/auth/components/PropertySwitcher';
 import { useLiveUpdates } from '@/features/conversations/api/live-updates';
 import { ReauthorizationBanner } from '@/features/channels/components/ReauthorizationBanner';
+import { ConversationLabels } from '@/features/labels/components/ConversationLabels';
+import { LabelFilter } from '@/features/labels/components/LabelFilter';
 import { NewMessageButton } from '@/features/template-sending/components/NewMessage';
 import { useMe } from '@/lib/auth';
 import { type Slots, SlotsProvider } from '@/lib/slots';
+import { GuestPanels } from '../guest-panels';
 
 const TemplateComposer = lazy(() => import('@/features/template-sending/components/TemplateComposer'));
+const SavedReplyPicker = lazy(() => import('@/features/saved-replies/components/SavedReplyPicker'));
 
 // What features show of each other, composed here (features never import each other).
-const slots: Slots = { TemplateComposer, InboxActions: NewMessageButton, InboxNotices: ReauthorizationBanner };
+const slots: Slots = {
+  TemplateComposer,
+  InboxActions: NewMessageButton,
+  InboxNotices: ReauthorizationBanner,
+  SavedReplyPicker,
+  ConversationLabels,
+  LabelFilter,
+  GuestPanels,
+};
 
 const navClass = (active: boolean) => `app-nav__link${active ? ' app-nav__link--active' : ''}`;
 
@@ -53,6 +66,7 @@ export function AppLayout() {
           <NavLink to="/" end className={({ isActive }) => navClass(isActive || location.pathname.startsWith('/conversations'))}>
             {t('nav.inbox')}
           </NavLink>
+          <AttentionNavLink className={navClass} />
           <NavLink to="/templates" className={({ isActive }) => navClass(isActive)}>
             {t('nav.templates')}
           </NavLink>

@@ -23,9 +23,9 @@ export function LoginRoute() {
 
   return (
     <div className="login-page">
-      <div className="login-page__top">
+      <header className="login-page__top">
         <LanguageSwitcher />
-      </div>
+      </header>
       <main className="login-page__card" id="main">
         <p className="login-page__brand">
           <span aria-hidden="true">✉ </span>

@@ -7,8 +7,13 @@ export function SettingsLayout() {
   const { t } = useTranslation();
   const links = [
     { to: 'channels', label: t('settings.channels') },
+    { to: 'users', label: t('users.title') },
     { to: 'api-keys', label: t('settings.apiKeys') },
     { to: 'share', label: t('settings.share') },
+    { to: 'saved-replies', label: t('savedReplies.title') },
+    { to: 'labels', label: t('labels.title') },
+    { to: 'spending', label: t('spending.title') },
+    { to: 'webhooks', label: t('webhooks.title') },
   ];
   return (
     <main id="main" tabIndex={-1} className="page page--settings">

@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, Suspense, useId, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, Suspense, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { SmsSegmentCounter } from '@/components/SmsSegmentCounter';
@@ -22,6 +22,15 @@ export function openChannels(conversation: ConversationRow, now: Date): Channel[
   );
 }
 
+const SLASH = /(^|\s)\/([a-z0-9_-]*)$/i;
+const PICKER_KEYS = new Set(['ArrowUp', 'ArrowDown', 'Enter', 'Escape']);
+
+/** What follows a "/" typed at the end of the text ("/wif" → "wif"), or null: the saved replies' shortcut. */
+export function slashQuery(body: string): string | null {
+  const match = SLASH.exec(body);
+  return match ? (match[2] ?? '') : null;
+}
+
 /** Reply where the guest last wrote if we can, else on the first open channel. */
 function preferredChannel(conversation: ConversationRow, open: Channel[]): Channel | null {
   const last = conversation.last_message?.channel;
@@ -38,7 +47,12 @@ export function Composer({ conversation }: Props) {
   const [isNote, setIsNote] = useState(false);
   const [chosen, setChosen] = useState<Channel | null>(null);
   const [templateOpen, setTemplateOpen] = useState(false);
-  const { TemplateComposer } = useSlots();
+  const { TemplateComposer, SavedReplyPicker } = useSlots();
+  // "/" opens the saved replies; Escape closes them for the text as it is
+  const [pickerClosedFor, setPickerClosedFor] = useState<string | null>(null);
+  const pickerKeys = useRef<((key: string) => boolean) | null>(null);
+  const slash = isNote ? null : slashQuery(body);
+  const pickerOpen = Boolean(SavedReplyPicker) && slash !== null && pickerClosedFor !== body;
   const messageSent = useMessageSent(conversation.id);
 
   const channels = conversationChannels(conversation);
@@ -74,6 +88,11 @@ export function Composer({ conversation }: Props) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    const plain = !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey;
+    if (pickerOpen && plain && PICKER_KEYS.has(event.key) && pickerKeys.current?.(event.key)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       submit();
@@ -167,6 +186,17 @@ export function Composer({ conversation }: Props) {
           {isNote ? t('composer.noteHint') : open.length === 0 ? t('composer.noOpenChannel') : t('composer.shortcut')}
         </span>
       </div>
+      {pickerOpen && SavedReplyPicker && (
+        <SavedReplyPicker
+          conversationId={conversation.id}
+          query={slash ?? ''}
+          onInsert={(text) => setBody((current) => current.replace(SLASH, (_match, before: string) => before + text))}
+          onDismiss={() => setPickerClosedFor(body)}
+          registerKeys={(handler) => {
+            pickerKeys.current = handler;
+          }}
+        />
+      )}
       <div className="composer__input">
         <label htmlFor={`${id}-body`} className="visually-hidden">
           {t('composer.label')}

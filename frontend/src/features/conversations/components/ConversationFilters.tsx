@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { CHANNELS } from '@/lib/api-types';
+import { useSlots } from '@/lib/slots';
 import { statusChoice, withParam } from '../utils/filters';
 import { channelLabel } from '../utils/labels';
 
@@ -11,6 +12,7 @@ export function ConversationFilters() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const id = useId();
+  const { LabelFilter } = useSlots();
   const set = (key: string, value: string | null) =>
     setParams((current) => withParam(current, key, value), { replace: true });
 
@@ -83,6 +85,8 @@ export function ConversationFilters() {
           <option value="me">{t('filters.assignedMe')}</option>
           <option value="unassigned">{t('filters.assignedUnassigned')}</option>
         </select>
+
+        {LabelFilter && <LabelFilter value={params.get('label')} onChange={(label) => set('label', label)} />}
 
         <button
           type="button"

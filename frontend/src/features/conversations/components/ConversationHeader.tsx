@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, type To } from 'react-router-dom';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import type { ConversationRow } from '@/lib/api-types';
+import { useSlots } from '@/lib/slots';
 import { useUpdateConversation } from '../api/update-conversation';
 import { AssigneePicker } from './AssigneePicker';
 import { bookingParts } from './BookingDetails';
@@ -26,6 +27,7 @@ export function ConversationHeader({
 }: Props) {
   const { t, i18n } = useTranslation();
   const update = useUpdateConversation(conversation.id);
+  const { ConversationLabels } = useSlots();
   const { booking } = conversation;
   const closed = conversation.status === 'closed';
 
@@ -59,6 +61,9 @@ export function ConversationHeader({
             </>
           )}
         </p>
+        {ConversationLabels && (
+          <ConversationLabels conversationId={conversation.id} labels={conversation.labels ?? []} />
+        )}
       </div>
       <div className="conv-header__actions" role="group" aria-label={t('conversation.actions')}>
         <AssigneePicker conversation={conversation} />

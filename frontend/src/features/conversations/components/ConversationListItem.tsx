@@ -64,6 +64,22 @@ export function ConversationListItem({ row, to, selected, tabbable, now, onFocus
             {formatStay(row.booking.check_in, row.booking.check_out, locale, now)}
           </span>
         )}
+        {row.labels && row.labels.length > 0 && (
+          <span className="conv-row__labels">
+            <span className="visually-hidden">{t('labels.inRow', { names: row.labels.map((l) => l.name).join(', ') })}</span>
+            {row.labels.map((label) => (
+              <span
+                key={label.id}
+                className="label-chip label-chip--small"
+                style={{ borderColor: label.colour, color: label.colour }}
+                aria-hidden="true"
+                data-testid="row-label"
+              >
+                {label.name}
+              </span>
+            ))}
+          </span>
+        )}
         {row.assignee && (
           <span className="conv-row__assignee">
             <span aria-hidden="true">{row.assignee.name}</span>

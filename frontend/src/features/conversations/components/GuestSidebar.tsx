@@ -3,6 +3,7 @@ import { ErrorMessage } from '@/components/ErrorMessage';
 import { Spinner } from '@/components/LoadingScreen';
 import { QueryError } from '@/components/NotAvailable';
 import type { ConversationRow } from '@/lib/api-types';
+import { useSlots } from '@/lib/slots';
 import { useGuest, useGuestBookings, useLinkBooking } from '../api/guests-and-bookings';
 import { BookingDetails } from './BookingDetails';
 
@@ -26,6 +27,7 @@ export function GuestSidebar({ conversation, onClose, onLinkBooking }: Props) {
   const guestQuery = useGuest(conversation.guest.id);
   const bookings = useGuestBookings(conversation.guest.id);
   const link = useLinkBooking(conversation.id);
+  const { GuestPanels } = useSlots();
   // The row already carries the guest: show it while the full profile loads.
   const guest = guestQuery.data ?? conversation.guest;
   const current = conversation.booking;
@@ -130,6 +132,10 @@ export function GuestSidebar({ conversation, onClose, onLinkBooking }: Props) {
           </ul>
         )}
       </section>
+
+      {GuestPanels && (
+        <GuestPanels guestId={conversation.guest.id} guestName={guest.display_name} currentBookingId={current?.id ?? null} />
+      )}
     </aside>
   );
 }

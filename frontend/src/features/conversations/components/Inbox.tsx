@@ -37,8 +37,9 @@ export function InboxLayout() {
     <>
       {InboxNotices && <InboxNotices />}
       <div className={`inbox${selectedId ? ' inbox--has-selection' : ''}`}>
-        <h1 className="visually-hidden">{t('inbox.title')}</h1>
         <nav className="inbox__list" aria-label={t('inbox.conversations')}>
+          {/* inside a landmark, so screen-reader users who move by region do not miss it */}
+          <h1 className="visually-hidden">{t('inbox.title')}</h1>
           {InboxActions && (
             <div className="inbox__actions">
               <InboxActions />

@@ -97,7 +97,8 @@ export function MessageThread({ conversationId }: { conversationId: string }) {
   }
 
   return (
-    <div className="thread" ref={scrollRef} onScroll={onScroll}>
+    // focusable, so the history scrolls from the keyboard too (it holds nothing else to focus)
+    <div className="thread" ref={scrollRef} onScroll={onScroll} tabIndex={0}>
       <div className="thread__top">
         {isFetchingNextPage ? (
           <Spinner label={t('thread.loadingOlder')} />
@@ -106,25 +107,28 @@ export function MessageThread({ conversationId }: { conversationId: string }) {
         ) : null}
       </div>
       {messages.length === 0 && <p className="thread__empty muted">{t('thread.empty')}</p>}
-      <ol className="thread__days" role="log" aria-label={t('thread.label')}>
-        {groups.map((group) => {
-          const day = describeDay(group.date, now, locale, timeZone);
-          const label =
-            day.kind === 'today' ? t('thread.today') : day.kind === 'yesterday' ? t('thread.yesterday') : day.text;
-          return (
-            <li key={group.key} className="thread__day">
-              <h3 className="thread__day-label">
-                <span>{label}</span>
-              </h3>
-              <ol className="thread__messages">
-                {group.messages.map((message) => (
-                  <MessageBubble key={message.id} message={message} />
-                ))}
-              </ol>
-            </li>
-          );
-        })}
-      </ol>
+      {/* The log is a wrapper: on the <ol> itself, role="log" would strip the list semantics its items need. */}
+      <div role="log" aria-label={t('thread.label')}>
+        <ol className="thread__days">
+          {groups.map((group) => {
+            const day = describeDay(group.date, now, locale, timeZone);
+            const label =
+              day.kind === 'today' ? t('thread.today') : day.kind === 'yesterday' ? t('thread.yesterday') : day.text;
+            return (
+              <li key={group.key} className="thread__day">
+                <h3 className="thread__day-label">
+                  <span>{label}</span>
+                </h3>
+                <ol className="thread__messages">
+                  {group.messages.map((message) => (
+                    <MessageBubble key={message.id} message={message} />
+                  ))}
+                </ol>
+              </li>
+            );
+          })}
+        </ol>
+      </div>
     </div>
   );
 }

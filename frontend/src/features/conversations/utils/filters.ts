@@ -22,6 +22,8 @@ export function filtersFromParams(params: URLSearchParams): ConversationFilters 
   if (assigned === 'me' || assigned === 'unassigned') filters.assigned = assigned;
   const q = params.get('q')?.trim();
   if (q) filters.q = q;
+  const label = params.get('label');
+  if (label) filters.label = label;
   return filters;
 }
 

@@ -1,0 +1,65 @@
+"""Per-property delivery slots in Redis, shared by every worker process.
+
+One sorted set per property: member = holder (the message being sent), score = when its lease ends.
+Taking a slot drops expired leases first, so slots held by a killed worker come back on their own.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from redis.asyncio import Redis
+
+# KEYS[1] the property's set; ARGV: now, lease end, limit, holder
+_ACQUIRE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+  return 1
+end
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(ARGV[2]) - tonumber(ARGV[1])) * 1000))
+  return 1
+end
+return 0
+"""
+
+# at most this many provider calls at once per property: its outage holds this many worker jobs, no more
+DEFAULT_SLOTS_PER_PROPERTY = 4
+# a slot's lease: longer than one delivery (the provider call times out after 15 s read, 5 s connect), short
+# enough that the slots of a killed worker come back soon; a lease that ends early only lets one extra call in
+DEFAULT_LEASE_SECONDS = 30.0
+
+
+class RedisDeliverySlots:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        per_property: int = DEFAULT_SLOTS_PER_PROPERTY,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+    ) -> None:
+        if per_property < 1:
+            raise ValueError("a property needs at least one delivery slot")
+        self._redis = redis
+        self._limit = per_property
+        self._lease = lease_seconds
+        self._acquire = redis.register_script(_ACQUIRE)
+
+    @staticmethod
+    def _key(property_id: uuid.UUID) -> str:
+        return f"gmc:delivery-slots:{property_id}"
+
+    async def try_acquire(self, property_id: uuid.UUID, holder: str) -> bool:
+        now = time.time()
+        taken = await self._acquire(keys=[self._key(property_id)], args=[now, now + self._lease, self._limit, holder])
+        return bool(taken)
+
+    async def release(self, property_id: uuid.UUID, holder: str) -> None:
+        await self._redis.zrem(self._key(property_id), holder)
+
+    async def in_use(self, property_id: uuid.UUID) -> int:
+        now = time.time()
+        return int(await self._redis.zcount(self._key(property_id), now, "+inf"))

@@ -1,0 +1,142 @@
+"""Outgoing-webhook events, written in the same transaction as the change they announce (an outbox).
+
+A `before_flush` listener looks at what the unit of work is about to write — a guest's new message, a
+message whose status moved, a conversation whose assignee changed, a planned send that settled — and adds
+one `outgoing_webhook_events` row per fact. Nothing is lost when the process dies after the commit, and
+nothing is announced for a change that was rolled back. A worker fans the rows out to the subscriptions
+(domain/services/outgoing_webhooks.py) and deletes them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from domain.channels import Direction, MessageKind
+from domain.model import Conversation, Message, new_id
+from domain.outgoing_webhooks import EventType
+from domain.scheduling.model import PlannedSend, SendState
+
+_DONE = {SendState.SENT, SendState.SKIPPED, SendState.FAILED}
+_installed = False
+
+
+@dataclass(eq=False)
+class OutgoingEventRow:
+    property_id: uuid.UUID
+    event_type: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    event_id: uuid.UUID = field(default_factory=new_id)
+    id: int | None = None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _changed(obj: object, attribute: str) -> bool:
+    return bool(inspect(obj).attrs[attribute].history.has_changes())
+
+
+def _previous(obj: object, attribute: str) -> Any:
+    deleted = inspect(obj).attrs[attribute].history.deleted
+    return deleted[0] if deleted else None
+
+
+def _message_events(message: Message, is_new: bool) -> list[tuple[str, dict[str, Any]]]:
+    if message.kind == MessageKind.NOTE:
+        return []
+    if is_new and message.direction == Direction.INBOUND:
+        return [
+            (
+                EventType.MESSAGE_RECEIVED,
+                {
+                    "message_id": str(message.id),
+                    "conversation_id": str(message.conversation_id),
+                    "channel": str(message.channel),
+                    "kind": str(message.kind),
+                    "body": message.body,
+                    "received_at": _iso(message.created_at),
+                },
+            )
+        ]
+    if message.direction == Direction.OUTBOUND and not is_new and _changed(message, "status"):
+        return [
+            (
+                EventType.MESSAGE_STATUS,
+                {
+                    "message_id": str(message.id),
+                    "conversation_id": str(message.conversation_id),
+                    "channel": str(message.channel),
+                    "status": str(message.status),
+                    "previous_status": _previous(message, "status"),
+                    "error_code": message.error_code,
+                    "error_reason": message.error_reason,
+                    "changed_at": _iso(message.status_changed_at),
+                },
+            )
+        ]
+    return []
+
+
+def _facts(session: Session) -> list[tuple[uuid.UUID, str, dict[str, Any]]]:
+    facts: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
+    for obj in list(session.new) + list(session.dirty):
+        is_new = obj in session.new
+        if isinstance(obj, Message):
+            facts += [(obj.property_id, kind, data) for kind, data in _message_events(obj, is_new)]
+        elif isinstance(obj, Conversation) and not is_new and _changed(obj, "assignee_id"):
+            previous = _previous(obj, "assignee_id")
+            facts.append(
+                (
+                    obj.property_id,
+                    EventType.CONVERSATION_ASSIGNED,
+                    {
+                        "conversation_id": str(obj.id),
+                        "assignee_id": str(obj.assignee_id) if obj.assignee_id else None,
+                        "previous_assignee_id": str(previous) if previous else None,
+                    },
+                )
+            )
+        elif isinstance(obj, PlannedSend) and obj.state in _DONE and (is_new or _changed(obj, "state")):
+            facts.append(
+                (
+                    obj.property_id,
+                    EventType.SCHEDULED_SEND_DONE,
+                    {
+                        "planned_send_id": str(obj.id),
+                        "rule_id": str(obj.rule_id),
+                        "booking_id": str(obj.booking_id),
+                        "state": str(obj.state),
+                        "reason": obj.reason,
+                        "message_id": str(obj.message_id) if obj.message_id else None,
+                    },
+                )
+            )
+    return facts
+
+
+def _capture(session: Session, flush_context: object, instances: object) -> None:
+    now = datetime.now(UTC)
+    for property_id, event_type, data in _facts(session):
+        session.add(
+            OutgoingEventRow(property_id=property_id, event_type=str(event_type), payload=data, occurred_at=now)
+        )
+
+
+def install_capture() -> None:
+    """Maps the event rows and listens on every session; called once, with the domain mapping."""
+    global _installed
+    if _installed:
+        return
+    from adapters.db.tables import mapper_registry, outgoing_webhook_events
+
+    mapper_registry.map_imperatively(OutgoingEventRow, outgoing_webhook_events)
+    event.listen(Session, "before_flush", _capture)
+    _installed = True
