@@ -128,6 +128,9 @@ class FakeMessages(_Store):
         found = self.where(property_id=property_id, channel=channel, provider_message_id=provider_message_id)
         return found[0] if found else None
 
+    async def guest_of_thread(self, property_id: uuid.UUID, channel: Channel, thread_id: str) -> uuid.UUID | None:
+        return None  # the fakes keep no conversations to follow a thread back to its guest
+
 
 class FakeOutbox(_Store):
     def add(self, entity: OutboxEvent) -> None:

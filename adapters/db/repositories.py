@@ -359,6 +359,19 @@ class SqlaMessageRepository(_Repo):
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return await self._one(Message, stmt)
 
+    async def guest_of_thread(self, property_id: uuid.UUID, channel: Channel, thread_id: str) -> uuid.UUID | None:
+        stmt = (
+            select(conversations.c.guest_id)
+            .join(messages, messages.c.conversation_id == conversations.c.id)
+            .where(
+                messages.c.property_id == property_id,
+                messages.c.channel == channel.value,
+                messages.c.details["thread_id"].astext == thread_id,
+            )
+            .limit(1)
+        )
+        return cast(uuid.UUID | None, await self.session.scalar(stmt))
+
     async def by_provider_id(
         self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
     ) -> Message | None:

@@ -97,6 +97,10 @@ class MessageRepository(Protocol):
     async def by_provider_id(
         self, property_id: uuid.UUID, channel: Channel, provider_message_id: str
     ) -> Message | None: ...
+    async def guest_of_thread(self, property_id: uuid.UUID, channel: Channel, thread_id: str) -> uuid.UUID | None:
+        """The guest whose earlier messages came in this provider thread (an Airbnb thread), if any."""
+        ...
+
     def add(self, message: Message) -> None: ...
 
 

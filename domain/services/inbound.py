@@ -63,6 +63,12 @@ async def _find_or_create_guest(
         if found is not None:
             return found
     guest = None
+    if inbound.thread_id:
+        # a thread whose reservation we do not know (yet): its earlier messages tell whose it is
+        earlier = await uow.messages.guest_of_thread(property_id, inbound.channel, inbound.thread_id)
+        guest = await uow.guests.get(property_id, earlier) if earlier else None
+        if guest is not None:
+            return guest
     if inbound.phone:
         guest = await uow.guests.by_phone(property_id, inbound.phone)
     if guest is None and inbound.email:
@@ -132,7 +138,7 @@ async def record_inbound(uow: UnitOfWork, property_id: uuid.UUID, inbound: Inbou
         status=MessageStatus.RECEIVED,
         author_type=AuthorType.GUEST,
         provider_message_id=inbound.provider_message_id,
-        details=dict(inbound.details),
+        details={**inbound.details, **({"thread_id": inbound.thread_id} if inbound.thread_id else {})},
         created_at=inbound.received_at,
     )
     uow.messages.add(message)
