@@ -56,7 +56,7 @@ def build_container(
 ) -> Container:
     if not settings.database_url or not settings.redis_url or not settings.encryption_key:
         raise RuntimeError("database_url, redis_url and encryption_key must be resolved before building the container")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pre_ping=False)
     sessions = make_session_factory(engine)
     redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30)
     client = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))

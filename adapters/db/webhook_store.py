@@ -8,14 +8,34 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import DateTime, LargeBinary, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.db.tables import channel_connections, outbox_events, webhook_events
+from adapters.db.tables import channel_connections, webhook_events
 
 PROCESS_TOPIC = "webhook.process"
+
+# The event and its outbox row in one statement, built once: one round trip, never one row without the
+# other, and no statement to construct per request (the busiest write of the product).
+STORE_WITH_OUTBOX_ROW = text(
+    """
+WITH stored AS (
+    INSERT INTO webhook_events (provider, dedupe_key, property_id, body, headers, received_at)
+    VALUES (:provider, :dedupe_key, :property_id, :body, :headers, :now)
+    ON CONFLICT (provider, dedupe_key) DO NOTHING
+    RETURNING id
+)
+INSERT INTO outbox_events (property_id, topic, payload, created_at)
+SELECT :property_id, :topic, jsonb_build_object('event_id', stored.id), :now FROM stored
+RETURNING (payload ->> 'event_id')::bigint
+"""
+).bindparams(
+    bindparam("property_id", type_=UUID(as_uuid=True)),
+    bindparam("body", type_=LargeBinary()),
+    bindparam("headers", type_=JSONB()),
+    bindparam("now", type_=DateTime(timezone=True)),
+)
 KEPT_HEADERS = ("content-type", "user-agent", "x-hub-signature-256", "x-twilio-signature", "i-twilio-idempotency-token")
 
 
@@ -51,38 +71,19 @@ async def store_event(
     key: str | None = None,
 ) -> int | None:
     """The event's id, or None when the same event was already stored (a redelivery)."""
-    stored = (
-        pg_insert(webhook_events)
-        .values(
-            provider=provider,
-            dedupe_key=key or dedupe_key(body),
-            property_id=property_id,
-            body=body,
-            headers=headers,
-            received_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["provider", "dedupe_key"])
-        .returning(webhook_events.c.id)
-        .cte("stored")
-    )
-    # the event and its outbox row in one statement: one round trip, and never one without the other
-    outbox_row = (
-        insert(outbox_events)
-        .from_select(
-            ["property_id", "topic", "payload", "created_at"],
-            select(
-                literal(property_id, UUID(as_uuid=True)),
-                literal(PROCESS_TOPIC),
-                func.jsonb_build_object("event_id", stored.c.id),
-                literal(now, DateTime(timezone=True)),
-            ),
-        )
-        .returning(outbox_events.c.payload)
-    )
+    params = {
+        "provider": provider,
+        "dedupe_key": key or dedupe_key(body),
+        "property_id": property_id,
+        "body": body,
+        "headers": headers,
+        "now": now,
+        "topic": PROCESS_TOPIC,
+    }
     async with sessions() as session:
-        payload = await session.scalar(outbox_row)
+        event_id = await session.scalar(STORE_WITH_OUTBOX_ROW, params)
         await session.commit()
-    return None if payload is None else int(payload["event_id"])
+    return None if event_id is None else int(event_id)
 
 
 async def load_event(session: AsyncSession, event_id: int) -> dict[str, Any] | None:
