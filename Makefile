@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMPS := .stamps
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test lint test-python test-frontend browser chaos bench bench-inbox bench-load clean-data
+.PHONY: run test lint test-python test-frontend browser chaos bench bench-inbox bench-load bench-webhooks bench-planning bench-scheduler clean-data
 
 $(STAMPS)/python: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -51,7 +51,19 @@ bench-inbox: $(STAMPS)/python
 bench-load: $(STAMPS)/python
 	$(PY) -m bench.load
 
-bench: bench-inbox bench-load
+# inbound WhatsApp webhooks end to end against a bare verify-and-insert endpoint (about 4 minutes)
+bench-webhooks: $(STAMPS)/python
+	$(PY) -m bench.webhook_ingest
+
+# 100,000 bookings x 5 rules planned through the API (about 2 minutes)
+bench-planning: $(STAMPS)/python
+	$(PY) -m bench.sched_planning
+
+# planning paths and 10,000 scheduled sends due the same minute, through the sandbox Twilio (about 15 minutes)
+bench-scheduler: $(STAMPS)/python
+	$(PY) -m bench.scheduler
+
+bench: bench-inbox bench-webhooks bench-planning bench-load bench-scheduler
 
 chaos: $(STAMPS)/python
 	$(PY) -m pytest -q -p no:cacheprovider -m chaos tests
