@@ -117,8 +117,15 @@ def main() -> None:
         # which otherwise took 70–90 ms now and then under load (bench/README.md)
         gc.collect()
         gc.freeze()
+        # uvicorn's own access log writes the raw path, secrets in it included (an invitation link's token);
+        # the API logs one line per request itself, with the route's template instead
         uvicorn.run(
-            create_app(settings), host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=5
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=5,
         )
     finally:
         if worker and worker.poll() is None:

@@ -20,7 +20,9 @@ def free_port() -> int:
 @asynccontextmanager
 async def serve(app: FastAPI, port: int | None = None) -> AsyncIterator[str]:
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off", access_log=False)
+    )
     task = asyncio.create_task(server.serve())
     for _ in range(500):
         if server.started:

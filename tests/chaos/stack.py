@@ -99,7 +99,17 @@ def start_api(settings: Settings, port: int, log: Path, **extra: str) -> subproc
     """`uvicorn api.asgi:app`, exactly as deployed (one process of several behind a load balancer)."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.asgi:app", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.asgi:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
             cwd=ROOT,
             env=process_env(settings, **extra),
             stdout=out,

@@ -1,7 +1,16 @@
-// Hand-written mirror of the /api/v1 contract. To be replaced by types
-// generated from the backend's OpenAPI schema; keep names aligned with it.
+// The /api/v1 contract, generated: api-schema.ts is made by openapi-typescript
+// from openapi.json, the backend's OpenAPI document (regenerate both with
+// `python -m api.openapi_export && cd frontend && npm run api:types`; the tests
+// fail when they drift). Types that match a schema are aliases of it. Where the
+// SPA relies on another shape (string unions the schema types as plain
+// strings, fields it treats as nullable or optional) the type stays written
+// here, and ContractChecks at the end makes `npm run typecheck` fail when it
+// stops matching the schema. Filters, events and generic pages have no schema.
+import type { components } from './api-schema';
 
-export type Role = 'owner' | 'manager' | 'agent';
+type Schemas = components['schemas'];
+
+export type Role = Schemas['Role'];
 
 export interface Membership {
   property_id: string;
@@ -23,14 +32,9 @@ export interface Me {
   memberships: Membership[];
 }
 
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
+export type LoginRequest = Schemas['LoginRequest'];
 
-export interface SwitchPropertyRequest {
-  property_id: string;
-}
+export type SwitchPropertyRequest = Schemas['SwitchProperty'];
 
 export const CHANNELS = ['whatsapp', 'sms', 'airbnb', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -38,15 +42,7 @@ export type Channel = (typeof CHANNELS)[number];
 export type ConversationStatus = 'open' | 'closed';
 export type Direction = 'inbound' | 'outbound';
 
-export interface Guest {
-  id: string;
-  display_name: string;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  email: string | null;
-  language: string | null;
-}
+export type Guest = Schemas['GuestSummary'];
 
 export interface BookingSummary {
   id: string;
@@ -140,18 +136,11 @@ export interface Message {
   rule_name: string | null;
 }
 
-export interface SendMessageRequest {
-  channel: Channel;
-  body: string;
-}
+export type SendMessageRequest = Schemas['SendMessageIn'];
 
-export interface PostNoteRequest {
-  body: string;
-}
+export type PostNoteRequest = Schemas['NoteIn'];
 
-export interface AssignRequest {
-  user_id: string | null;
-}
+export type AssignRequest = Schemas['AssignIn'];
 
 export type LiveEventType = 'message.created' | 'message.status' | 'conversation.updated';
 
@@ -161,19 +150,9 @@ export interface LiveEvent {
   message_id?: string;
 }
 
-export interface UnreadSummary {
-  /** Open conversations with messages I have not read. */
-  conversations: number;
-  /** Guest messages I have not read, in open conversations. */
-  messages: number;
-}
+export type UnreadSummary = Schemas['UnreadSummary'];
 
-export interface StaffMember {
-  id: string;
-  name: string;
-  email: string;
-  role: Role | string;
-}
+export type StaffMember = Schemas['StaffMember'];
 
 export interface Booking {
   id: string;
@@ -190,9 +169,7 @@ export interface Booking {
   guest: Guest;
 }
 
-export interface LinkBookingRequest {
-  booking_id: string | null;
-}
+export type LinkBookingRequest = Schemas['LinkBookingIn'];
 
 // ---- WhatsApp templates ----
 
@@ -208,11 +185,7 @@ export interface TemplateButton {
   example: string | null;
 }
 
-export interface TemplateVariable {
-  index: number;
-  placeholder: string;
-  example: string;
-}
+export type TemplateVariable = Schemas['VariableIO'];
 
 export interface TemplateIn {
   name: string;
@@ -236,15 +209,9 @@ export interface Template extends TemplateIn {
   updated_at: string;
 }
 
-export interface FieldProblem {
-  field: string;
-  code: string;
-  message: string;
-}
+export type FieldProblem = Schemas['TemplateProblemOut'];
 
-export interface ValidationResult {
-  problems: FieldProblem[];
-}
+export type ValidationResult = Schemas['ValidationReport'];
 
 export interface Placeholder {
   key: string;
@@ -260,17 +227,7 @@ export interface TemplateSendRequest {
   overrides: Record<string, string>;
 }
 
-export interface TemplatePreview {
-  text: string;
-  parameters: { header: string | null; body: string[]; buttons: string[] };
-  cost: {
-    amount: string;
-    currency: string;
-    category: string;
-    free: boolean;
-    reason: string | null;
-  };
-}
+export type TemplatePreview = Schemas['TemplatePreview'];
 
 // ---- Channels, sharing, insights, API keys ----
 
@@ -291,49 +248,19 @@ export interface WhatsAppConnectRequest {
   app_secret?: string;
 }
 
-export interface WhatsAppLink {
-  url: string;
-  display_phone_number: string;
-}
+export type WhatsAppLink = Schemas['WhatsAppLink'];
 
-export interface CostRow {
-  /** YYYY-MM, in the property's timezone. */
-  month: string;
-  channel: string;
-  category: string;
-  messages: number;
-  amount: string;
-  currency: string;
-}
+export type CostRow = Schemas['CostRow'];
 
-export interface CostReport {
-  rows: CostRow[];
-  total: { amount: string; currency: string };
-}
+export type CostReport = Schemas['CostReport'];
 
 export type ApiKeyRole = 'manager' | 'agent';
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+export type ApiKey = Schemas['ApiKeyOut'];
 
-export interface ApiKeyCreated extends ApiKey {
-  /** The secret itself: shown once, never again. */
-  key: string;
-}
+export type ApiKeyCreated = Schemas['ApiKeyCreated'];
 
-export interface SmsConnectRequest {
-  account_sid: string;
-  auth_token: string;
-  from_number?: string | null;
-  messaging_service_sid?: string | null;
-}
+export type SmsConnectRequest = Schemas['SmsConnectIn'];
 
 export type EmailTls = 'starttls' | 'tls' | 'none';
 
@@ -348,15 +275,9 @@ export interface EmailConnectRequest {
   reply_to: string | null;
 }
 
-export interface EmailTestResult {
-  ok: boolean;
-  /** The SMTP server's own reply, e.g. "250 2.0.0 Ok: queued as 4Xk2". */
-  server_reply: string;
-}
+export type EmailTestResult = Schemas['EmailTestOut'];
 
-export interface AirbnbAuthorize {
-  url: string;
-}
+export type AirbnbAuthorize = Schemas['AuthorizeOut'];
 
 export interface AirbnbListings {
   status: string;
@@ -364,14 +285,7 @@ export interface AirbnbListings {
   listings_available: { id: string; name?: string }[];
 }
 
-export interface SmsSegments {
-  characters: number;
-  /** "GSM-7" or "UCS-2". */
-  encoding: string;
-  units: number;
-  segments: number;
-  remaining_in_segment: number;
-}
+export type SmsSegments = Schemas['SegmentsOut'];
 
 // ---- Scheduled messages ----
 
@@ -385,17 +299,9 @@ export const TRIGGERS = [
 ] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export interface RuleConditions {
-  sources?: string[] | null;
-  min_nights?: number | null;
-  languages?: string[] | null;
-}
+export type RuleConditions = Schemas['Conditions'];
 
-export interface ContentVersion {
-  email_subject?: string | null;
-  email_body?: string | null;
-  sms_text?: string | null;
-}
+export type ContentVersion = Schemas['ContentVersion'];
 
 export interface RuleContent {
   default: ContentVersion;
@@ -424,19 +330,9 @@ export interface Rule extends RuleIn {
   updated_at: string | null;
 }
 
-export interface ChannelPreview {
-  ok: boolean;
-  subject?: string | null;
-  text?: string | null;
-  html?: string | null;
-  problem?: string | null;
-}
+export type ChannelPreview = Schemas['ChannelPreview'];
 
-export interface RulePreview {
-  booking_ref: string;
-  language: string;
-  channels: Partial<Record<Channel, ChannelPreview>>;
-}
+export type RulePreview = Schemas['RulePreview'];
 
 export const PLANNED_STATES = ['planned', 'sent', 'skipped', 'cancelled', 'failed'] as const;
 export type PlannedState = (typeof PLANNED_STATES)[number];
@@ -485,95 +381,27 @@ export interface Problem {
 export type ConsentChannel = 'whatsapp' | 'sms' | 'email' | 'airbnb';
 export type ConsentState = 'opt_in' | 'opt_out';
 
-export interface ConsentEntry {
-  id: string;
-  channel: ConsentChannel | string;
-  state: ConsentState | string;
-  /** sms_stop, sms_start, provider_unsubscribed, whatsapp_marketing_opt_out, staff, api, imported */
-  source: string;
-  note: string | null;
-  recorded_by: string | null;
-  recorded_at: string;
-}
+export type ConsentEntry = Schemas['ConsentEntryOut'];
 
-export interface ChannelConsent {
-  channel: ConsentChannel | string;
-  /** opt_in | opt_out | unknown (no entry: marketing is refused) */
-  marketing: ConsentState | 'unknown' | string;
-  /** Every message on the channel is refused (e.g. the guest texted STOP). */
-  blocked: boolean;
-  since: string | null;
-  source: string | null;
-}
+export type ChannelConsent = Schemas['ChannelConsentOut'];
 
-export interface ConsentRegister {
-  guest_id: string;
-  channels: ChannelConsent[];
-  /** Newest first. */
-  history: ConsentEntry[];
-}
+export type ConsentRegister = Schemas['ConsentRegisterOut'];
 
-export interface ConsentRequest {
-  channel: ConsentChannel;
-  state: ConsentState;
-  note?: string | null;
-  block_channel?: boolean;
-}
+export type ConsentRequest = Schemas['ConsentIn'];
 
-export interface EraseResult {
-  guest_id: string;
-  erased: boolean;
-  messages_redacted: number;
-  attachments_deleted: number;
-  bookings_cleared: number;
-  raw_webhooks_redacted: number;
-}
+export type EraseResult = Schemas['EraseOut'];
 
-export interface CostBreakdown {
-  messages: number;
-  /** Decimal as a string. */
-  amount: string;
-  by_channel: Record<string, string>;
-}
+export type CostBreakdown = Schemas['CostBreakdown'];
 
-export interface BookingCost extends CostBreakdown {
-  booking_id: string;
-  external_ref: string;
-  check_in: string;
-  check_out: string;
-}
+export type BookingCost = Schemas['BookingCost'];
 
-export interface GuestCosts {
-  currency: string;
-  total: CostBreakdown;
-  bookings: BookingCost[];
-  unattributed: CostBreakdown;
-}
+export type GuestCosts = Schemas['GuestCostsOut'];
 
-export interface ChannelSpend {
-  channel: 'whatsapp' | 'sms' | string;
-  monthly_cap: string | null;
-  spent: string;
-  sends: number;
-  remaining: string | null;
-  held: number;
-}
+export type ChannelSpend = Schemas['ChannelSpend'];
 
-export interface Spending {
-  month: string;
-  currency: string;
-  channels: ChannelSpend[];
-}
+export type Spending = Schemas['SpendingOut'];
 
-export interface HeldMessage {
-  id: string;
-  conversation_id: string;
-  channel: string;
-  preview: string;
-  estimated_cost: string | null;
-  reason: string | null;
-  held_since: string | null;
-}
+export type HeldMessage = Schemas['HeldMessage'];
 
 export const WEBHOOK_EVENTS = [
   'message.received',
@@ -583,76 +411,28 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-export interface WebhookSubscription {
-  id: string;
-  url: string;
-  description: string;
-  event_types: WebhookEvent[] | string[];
-  active: boolean;
-  created_at: string;
-}
+export type WebhookSubscription = Schemas['SubscriptionOut'];
 
-export interface WebhookSubscriptionCreated extends WebhookSubscription {
-  /** Shown once. */
-  secret: string;
-}
+export type WebhookSubscriptionCreated = Schemas['SubscriptionCreated'];
 
-export interface WebhookAttempt {
-  attempted_at: string;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-}
+export type WebhookAttempt = Schemas['AttemptOut'];
 
-export interface WebhookDelivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  /** pending | succeeded | failed */
-  state: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  redelivery_of: string | null;
-  created_at: string;
-  finished_at: string | null;
-  attempt_log: WebhookAttempt[];
-}
+export type WebhookDelivery = Schemas['DeliveryOut'];
 
 // Saved replies, labels, needs attention
 
-export interface LabelTag {
-  id: string;
-  name: string;
-  colour: string;
-}
+export type LabelTag = Schemas['LabelTag'];
 
-export interface LabelInput {
-  name: string;
-  colour: string;
-}
+export type LabelInput = Schemas['LabelIn'];
 
-export interface SavedReplyInput {
-  name: string;
-  shortcut: string;
-  /** Language code -> text with placeholders ({{ guest.first_name }}). */
-  bodies: Record<string, string>;
-}
+export type SavedReplyInput = Schemas['SavedReplyIn'];
 
-export interface SavedReply extends SavedReplyInput {
-  id: string;
-  created_at: string;
-  updated_at: string;
-}
+export type SavedReply = Schemas['SavedReplyOut'];
 
-export interface RenderedReply {
-  text: string;
-  language: string;
-}
+export type RenderedReply = Schemas['RenderedReplyOut'];
 
-export type AttentionKind = 'failed_send' | 'held_send' | 'skipped_scheduled' | 'waiting_reply';
-export type AttentionAction = 'retry' | 'resend' | 'reconnect' | 'open' | 'dismiss';
+export type AttentionKind = Schemas['ItemKind'];
+export type AttentionAction = Schemas['Action'];
 
 export interface AttentionRemedy {
   action: AttentionAction;
@@ -680,6 +460,88 @@ export interface AttentionPage {
   next_cursor: string | null;
 }
 
-export interface AttentionSettings {
-  reply_after_minutes: number;
-}
+export type AttentionSettings = Schemas['AttentionSettingsIO'];
+
+// ---- Contract checks against the generated schema ----
+// Compile-time only: each entry must be `true`, so a backend change that
+// breaks a hand-written type above fails `npm run typecheck`. Extends<Local,
+// Generated> means the SPA's type is a narrowing of the schema's (every value
+// it describes is one the schema allows); SameKeys means no field was added,
+// removed or renamed on either side (Extends<keyof Local, keyof Generated>:
+// none of the SPA's fields is gone from the schema); Same means the unions
+// are identical.
+
+type Assert<T extends true> = T;
+type Extends<A, B> = [A] extends [B] ? true : false;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameKeys<A, B> = Same<keyof A, keyof B>;
+
+export type ContractChecks = [
+  // string unions
+  Assert<Same<Channel, Schemas['SendMessageIn']['channel']>>,
+  Assert<Same<ConversationStatus, Schemas['ConversationOut']['status']>>,
+  Assert<Same<Direction, Schemas['MessageOut']['direction']>>,
+  Assert<Same<Message['author']['type'], Schemas['Author']['type']>>,
+  Assert<Same<ReplyWindow['state'], Schemas['ChannelReplyState']['state']>>,
+  Assert<Extends<TemplateCategory, Schemas['TemplateIn']['category']>>,
+  Assert<Same<TemplateStatus, Schemas['TemplateOut']['status']>>,
+  Assert<Same<ButtonKind, Schemas['ButtonIO']['kind']>>,
+  Assert<Same<ChannelStatus, Schemas['ChannelOut']['status']>>,
+  Assert<Same<EmailTls, Schemas['EmailConnectIn']['tls']>>,
+  Assert<Same<Trigger, Schemas['RuleIn']['trigger']>>,
+  Assert<Same<ConsentChannel, Schemas['ConsentIn']['channel']>>,
+  Assert<Same<ConsentState, Schemas['ConsentIn']['state']>>,
+  Assert<Same<WebhookEvent, Schemas['SubscriptionIn']['event_types'][number]>>,
+  Assert<Same<AttentionItem['channel'], Schemas['AttentionItemOut']['channel']>>,
+  // hand-written types narrower than their schema
+  Assert<Extends<Membership, Schemas['MembershipOut']>>,
+  Assert<SameKeys<Membership, Schemas['MembershipOut']>>,
+  Assert<Extends<Me, Schemas['Me']>>,
+  Assert<SameKeys<Me, Schemas['Me']>>,
+  Assert<Extends<LastMessage, Schemas['LastMessage']>>,
+  Assert<SameKeys<LastMessage, Schemas['LastMessage']>>,
+  Assert<Extends<ReplyWindow, Schemas['ChannelReplyState']>>,
+  Assert<SameKeys<ReplyWindow, Schemas['ChannelReplyState']>>,
+  Assert<Extends<ReplyState, Schemas['ConversationOut']['reply_state']>>,
+  Assert<Extends<Message, Schemas['MessageOut']>>,
+  Assert<SameKeys<Message, Schemas['MessageOut']>>,
+  Assert<Extends<TemplateButton, Schemas['ButtonIO']>>,
+  Assert<Extends<keyof TemplateButton, keyof Schemas['ButtonIO']>>, // the schema has optional fields the SPA leaves out
+  Assert<Extends<TemplateIn, Schemas['TemplateIn']>>,
+  Assert<SameKeys<TemplateIn, Schemas['TemplateIn']>>,
+  Assert<Extends<Template, Schemas['TemplateOut']>>,
+  Assert<SameKeys<Template, Schemas['TemplateOut']>>,
+  Assert<Extends<TemplateSendRequest, Schemas['TemplateSendIn']>>,
+  Assert<SameKeys<TemplateSendRequest, Schemas['TemplateSendIn']>>,
+  Assert<Extends<ChannelConnection, Schemas['ChannelOut']>>,
+  Assert<SameKeys<ChannelConnection, Schemas['ChannelOut']>>,
+  Assert<Extends<WhatsAppConnectRequest, Schemas['WhatsAppConnectIn']>>,
+  Assert<Extends<keyof WhatsAppConnectRequest, keyof Schemas['WhatsAppConnectIn']>>, // the schema has optional fields the SPA leaves out
+  Assert<Extends<EmailConnectRequest, Schemas['EmailConnectIn']>>,
+  Assert<SameKeys<EmailConnectRequest, Schemas['EmailConnectIn']>>,
+  Assert<Extends<AirbnbListings, Schemas['ListingsOut']>>,
+  Assert<SameKeys<AirbnbListings, Schemas['ListingsOut']>>,
+  Assert<Extends<RuleContent, Schemas['Content']>>,
+  Assert<SameKeys<RuleContent, Schemas['Content']>>,
+  Assert<Extends<RuleIn, Schemas['RuleIn']>>,
+  Assert<SameKeys<RuleIn, Schemas['RuleIn']>>,
+  Assert<Extends<Rule, Schemas['RuleOut']>>,
+  Assert<SameKeys<Rule, Schemas['RuleOut']>>,
+  Assert<Extends<AttentionRemedy, Schemas['RemedyOut']>>,
+  Assert<SameKeys<AttentionRemedy, Schemas['RemedyOut']>>,
+  Assert<Extends<AttentionItem, Schemas['AttentionItemOut']>>,
+  Assert<SameKeys<AttentionItem, Schemas['AttentionItemOut']>>,
+  Assert<Extends<AttentionPage, Schemas['AttentionPage']>>,
+  Assert<SameKeys<AttentionPage, Schemas['AttentionPage']>>,
+  // hand-written types wider than their schema (nullable where the schema is not, optional fields)
+  Assert<Extends<Schemas['BookingSummary'], BookingSummary>>,
+  Assert<SameKeys<BookingSummary, Schemas['BookingSummary']>>,
+  Assert<Extends<Schemas['PlaceholderOut'], Placeholder>>,
+  Assert<SameKeys<Placeholder, Schemas['PlaceholderOut']>>,
+  // neither narrower nor wider: the same fields
+  Assert<SameKeys<ConversationRow, Schemas['ConversationOut']>>,
+  Assert<SameKeys<Page<ConversationRow>, Schemas['Page_ConversationOut_']>>,
+  Assert<Extends<keyof Booking, keyof Schemas['BookingWithGuest']>>, // the schema has optional fields the SPA leaves out
+  Assert<SameKeys<PlannedSend, Schemas['PlannedSendOut']>>,
+  Assert<Extends<keyof Problem, keyof Schemas['Problem']>>,
+];
