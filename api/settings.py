@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = 120
     # a message still "sending" after this long lost its worker; the sweep settles it (never resends)
     stuck_sending_seconds: int = 600
+    # provider calls in flight per property across all workers: one property's hanging provider can hold
+    # no more than this many job slots; also the ceiling of one property's send burst
+    delivery_slots_per_property: int = Field(default=4, ge=1, le=100)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

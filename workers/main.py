@@ -122,7 +122,10 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
     from domain.ports.concurrency import DeliverySlots
 
     if "delivery_slots" not in ctx:
-        ctx["delivery_slots"] = RedisDeliverySlots(ctx["redis"])  # shared by every worker process, in Redis
+        # shared by every worker process, in Redis
+        ctx["delivery_slots"] = RedisDeliverySlots(
+            ctx["redis"], per_property=ctx["settings"].delivery_slots_per_property
+        )
     slots: DeliverySlots = ctx["delivery_slots"]
     if not await slots.try_acquire(uuid.UUID(property_id), message_id):
         # the job id counts the waits so far (…:slot3-ab12cd34): waits grow to at most 2 s, which keeps a
