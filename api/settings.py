@@ -58,8 +58,13 @@ class Settings(BaseSettings):
     # a message still "sending" after this long lost its worker; the sweep settles it (never resends)
     stuck_sending_seconds: int = 600
     # provider calls in flight per property across all workers: one property's hanging provider can hold
-    # no more than this many job slots; also the ceiling of one property's send burst
-    delivery_slots_per_property: int = Field(default=4, ge=1, le=100)
+    # no more than this many calls (and job slots); also the ceiling of one property's send burst. 16 stays
+    # well under Twilio's limit of concurrent requests per account (error 20429) and, at a provider's usual
+    # 100-200 ms per call, near WhatsApp's default 80 messages/s per number
+    delivery_slots_per_property: int = Field(default=16, ge=1, le=100)
+    # provider calls in flight within one delivery job of a batch (a burst of one property's sends), taken
+    # from the property's slots above (which stay the limit across all jobs)
+    delivery_concurrency: int = Field(default=8, ge=1, le=64)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

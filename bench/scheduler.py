@@ -591,6 +591,7 @@ def main() -> None:
             "picked_without_request": sum(1 for p in picked_phones if not by_phone.get(p)),
             "requests_to_other_numbers": sum(len(v) for p, v in by_phone.items() if p not in picked_phones),
             "messages_with_more_than_one_attempt": sum(1 for r in detail if (r["attempts"] or 0) > 1),
+            "failed_by_error_code": dict(Counter(r["error_code"] for r in detail if r["status"] == "failed")),
             "requests_beyond_attempts": sum(
                 max(0, len(by_phone.get(r["phone"], [])) - (r["attempts"] or 0)) for r in detail
             ),

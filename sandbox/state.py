@@ -19,6 +19,8 @@ class SandboxState:
     # seconds between the status callbacks of one send (sent, delivered, read)
     callback_delays: tuple[float, float, float] = (0.3, 0.8, 2.0)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # status callbacks posted at once at most (see sandbox/twilio.py)
+    callback_senders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     # WhatsApp templates as Meta holds them: id -> creation body plus "status"
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     review_delay: float = 1.0

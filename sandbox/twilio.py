@@ -64,7 +64,10 @@ async def _callbacks(
         for delay, step in zip(state.callback_delays, steps, strict=False):
             await asyncio.sleep(delay)
             form = {**base, **step, "SmsStatus": step["MessageStatus"]}
-            await post_signed(request, url, form, token)
+            # a few callbacks in flight at once, like a provider's own sender pool: thousands of concurrent
+            # requests would make the HTTP client's pool the busiest thing on the machine
+            async with state.callback_senders:
+                await post_signed(request, url, form, token)
     except Exception:  # the product may be shutting down; a fake provider just gives up
         log.warning("sandbox twilio callback failed", exc_info=True)
 

@@ -97,9 +97,10 @@ async def _status_callbacks(
         for delay, (status, extra) in zip(state.callback_delays, steps, strict=False):
             await asyncio.sleep(delay)
             at = int(clock.now().timestamp())
-            await deliver_webhook(
-                request, envelope(phone_number_id, {"statuses": [_status(wamid, status, at, to, tracker, extra)]})
-            )
+            async with state.callback_senders:  # a few at once (see sandbox/state.py)
+                await deliver_webhook(
+                    request, envelope(phone_number_id, {"statuses": [_status(wamid, status, at, to, tracker, extra)]})
+                )
     except Exception:  # the product may be shutting down; a fake provider just gives up
         log.warning("sandbox status callback failed", exc_info=True)
 

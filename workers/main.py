@@ -27,7 +27,7 @@ from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from adapters.pricing.json_rate_table import load_rate_table
-from adapters.queue.arq_job_queue import DELIVER_JOB, ArqJobQueue
+from adapters.queue.arq_job_queue import DELIVER_BATCH_JOB, DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
 from api.container import airbnb_gateway
 from api.settings import Settings
@@ -35,8 +35,8 @@ from domain.clock import Clock, SystemClock
 from domain.email.reply_token import derive_reply_key
 from domain.errors import ProviderFailure
 from domain.retry_policy import RetryPolicy
-from domain.services.delivery import deliver
 from workers.airbnb import poll_airbnb_threads, refresh_airbnb_tokens
+from workers.delivery import deliver_message, deliver_messages
 from workers.media import fetch_message_media
 from workers.outgoing_webhooks import deliver_outgoing_webhook, pump_outgoing_webhooks
 from workers.relay import relay_forever
@@ -51,7 +51,9 @@ log = logging.getLogger("workers")
 # longer than the planning announcement horizon (15 min), so no send falls between the two
 UPCOMING_WINDOW = timedelta(minutes=30)
 DUE_BATCH = 50  # scheduled sends per transaction
-DUE_HELPERS = 7  # extra jobs at most when many sends fall due at once
+# extra jobs at most when many sends fall due at once: dispatching is CPU work, a few jobs per process keep
+# it going while the deliveries it produces start at once beside it
+DUE_HELPERS = 3
 
 
 class WorkerContext(TypedDict, total=False):
@@ -74,7 +76,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx.setdefault("clock", SystemClock())
     ctx.setdefault("policy", RetryPolicy())
     ctx.setdefault("rates", load_rate_table())
-    ctx["engine"] = make_engine(settings.database_url or "", pool_size=5)
+    # room for every job slot (max_jobs) and the relay: a job never waits for a connection another holds
+    ctx["engine"] = make_engine(settings.database_url or "", pool_size=12)
     ctx["sessions"] = make_session_factory(ctx["engine"])
     ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
     box = FernetSecretBox(settings.encryption_key or "")
@@ -107,52 +110,6 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await asyncio.gather(task, return_exceptions=True)
     await ctx["http"].aclose()
     await ctx["engine"].dispose()
-
-
-async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str) -> str:
-    """Idempotent: a repeated job finds the message already handled and does nothing.
-
-    At most a few provider calls run at once per property: a job that finds its property's slots all
-    taken (its provider hangs, say) is put back for later instead of holding one of the worker's jobs,
-    so one property's outage never delays another property's sends."""
-    import random  # (imported here: this function is the only part of this module this change touches)
-    import re
-
-    from adapters.concurrency.redis_slots import RedisDeliverySlots
-    from domain.ports.concurrency import DeliverySlots
-
-    if "delivery_slots" not in ctx:
-        # shared by every worker process, in Redis
-        ctx["delivery_slots"] = RedisDeliverySlots(
-            ctx["redis"], per_property=ctx["settings"].delivery_slots_per_property
-        )
-    slots: DeliverySlots = ctx["delivery_slots"]
-    if not await slots.try_acquire(uuid.UUID(property_id), message_id):
-        # the job id counts the waits so far (…:slot3-ab12cd34): waits grow to at most 2 s, which keeps a
-        # healthy property's burst quick and costs a long outage about one cheap job per waiting message
-        # every 1.5 s; jittered, so waiting jobs never come back in one herd
-        waits = int(found.group(1)) if (found := re.search(r":slot(\d+)-", str(ctx.get("job_id", "")))) else 0
-        wait = min(2.0, 0.25 * 2**waits) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
-        await ctx["queue"].enqueue_delivery(
-            property_id, message_id, 0, defer_seconds=wait, suffix=f"slot{waits + 1}-{uuid.uuid4().hex[:8]}"
-        )
-        return "waiting_for_slot"
-    try:
-        outcome = await deliver(
-            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
-            ctx["gateway"],
-            uuid.UUID(property_id),
-            uuid.UUID(message_id),
-            ctx["clock"],
-            ctx["policy"],
-        )
-    finally:
-        await slots.release(uuid.UUID(property_id), message_id)
-    if outcome.retry_in_seconds is not None:
-        await ctx["queue"].enqueue_delivery(
-            property_id, message_id, outcome.attempt, defer_seconds=outcome.retry_in_seconds
-        )
-    return str(outcome.status)
 
 
 async def process_webhook(ctx: dict[str, Any], event_id: int) -> dict[str, int] | None:
@@ -228,7 +185,7 @@ async def dispatch_due(ctx: dict[str, Any]) -> dict[str, int]:
     while True:
         try:
             outcome = await dispatch_due_batch(
-                lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+                lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"], flush_at_commit=True),
                 ctx["sessions"],
                 ctx["box"],
                 ctx["rates"],
@@ -297,6 +254,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
         "functions": [
             deliver_message,
+            func(deliver_messages, max_tries=3),
             func(process_webhook, max_tries=10),
             func(process_webhooks, max_tries=5),
             func(dispatch_planned, max_tries=5),
@@ -327,3 +285,4 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
 
 assert deliver_message.__name__ == DELIVER_JOB
+assert deliver_messages.__name__ == DELIVER_BATCH_JOB

@@ -28,6 +28,8 @@ log = logging.getLogger("workers.relay")
 
 # events per processing job: big enough to share one transaction, small enough to keep latency low
 WEBHOOK_BATCH = 50
+# messages per delivery job when one property has many sends waiting (see workers/delivery.py)
+DELIVERY_BATCH = 50
 
 
 async def relay_once(
@@ -49,8 +51,10 @@ async def relay_once(
         webhook_ids = [int(r.payload["event_id"]) for r in rows if r.topic == PROCESS_TOPIC]
         for start in range(0, len(webhook_ids), WEBHOOK_BATCH):
             await queue.enqueue_webhooks(webhook_ids[start : start + WEBHOOK_BATCH])
+        # so do sends: a property's burst (a minute of scheduled sends) travels in jobs of many messages
+        batched = await _hand_over_sends(queue, [r for r in rows if r.topic == SEND_TOPIC])
         for row in rows:
-            if row.topic == PROCESS_TOPIC:
+            if row.topic == PROCESS_TOPIC or row.id in batched:
                 continue
             try:
                 await _hand_over(queue, row.topic, row.payload, clock.now())
@@ -65,6 +69,27 @@ async def relay_once(
         )
         await session.commit()
         return len(rows)
+
+
+async def _hand_over_sends(queue: ArqJobQueue, rows: list[Any]) -> set[int]:
+    """Sends of one property relayed together go as jobs of up to DELIVERY_BATCH messages; a lone send and a
+    re-queued one (with its own job suffix) keep a job of their own. Returns the rows handed over here."""
+    by_property: dict[str, list[Any]] = {}
+    for row in rows:
+        if not row.payload.get("job_suffix"):
+            by_property.setdefault(row.payload["property_id"], []).append(row)
+    handed: set[int] = set()
+    for property_id, sends in by_property.items():
+        if len(sends) < 2:
+            continue
+        for start in range(0, len(sends), DELIVERY_BATCH):
+            chunk = sends[start : start + DELIVERY_BATCH]
+            try:
+                await queue.enqueue_deliveries(property_id, [r.payload["message_id"] for r in chunk])
+            except RedisResponseError:
+                log.error("outbox rows refused by the queue", extra={"outbox_id": chunk[0].id}, exc_info=True)
+            handed.update(r.id for r in chunk)
+    return handed
 
 
 async def _hand_over(queue: ArqJobQueue, topic: str, payload: dict[str, Any], now: datetime) -> None:

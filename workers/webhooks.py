@@ -148,6 +148,25 @@ async def _look_ahead(uow: SqlaUnitOfWork, events: list[dict[str, Any]], routes:
         await messages.prefetch_provider_ids(property_id, Channel.WHATSAPP, provider_ids)
         found = await guests.prefetch_phones(property_id, phones)
         await conversations.prefetch_for_guests(property_id, [g.id for g in found])
+    await _look_ahead_sms_statuses(messages, events)
+
+
+async def _look_ahead_sms_statuses(messages: SqlaMessageRepository, events: list[dict[str, Any]]) -> None:
+    """A burst of sends brings two Twilio status callbacks each: the messages they name are found and
+    locked (in id order) once for the batch instead of twice per callback."""
+    sids: dict[uuid.UUID, set[str]] = {}
+    for event in events:
+        if event["provider"] != "twilio" or event["property_id"] is None:
+            continue
+        payload = json.loads(event["body"])
+        if payload.get("kind") == "status":
+            sid = dict((name, value) for name, value in payload["form"]).get("MessageSid")
+            if sid:
+                sids.setdefault(event["property_id"], set()).add(sid)
+    for property_id, wanted in sids.items():
+        await messages.prefetch_provider_ids(property_id, Channel.SMS, wanted)
+        filed = [messages.remembered_provider_id(property_id, Channel.SMS, sid) for sid in wanted]
+        await messages.prefetch_ids(property_id, [m.id for m in filed if m is not None])
 
 
 async def _apply(

@@ -26,8 +26,23 @@ end
 return 0
 """
 
-# at most this many provider calls at once per property: its outage holds this many worker jobs, no more
-DEFAULT_SLOTS_PER_PROPERTY = 4
+# KEYS[1] the property's set; ARGV: now, lease end, limit, holder prefix, wanted -> how many were taken
+_ACQUIRE_MANY = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local free = tonumber(ARGV[3]) - redis.call('ZCARD', KEYS[1])
+local take = math.min(free, tonumber(ARGV[5]))
+for i = 0, take - 1 do
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4] .. '#' .. i)
+end
+if take > 0 then
+  redis.call('PEXPIRE', KEYS[1], math.ceil((tonumber(ARGV[2]) - tonumber(ARGV[1])) * 1000))
+end
+return math.max(take, 0)
+"""
+
+# at most this many provider calls at once per property: its outage holds this many calls, no more
+# (the deployed default comes from the settings: DELIVERY_SLOTS_PER_PROPERTY)
+DEFAULT_SLOTS_PER_PROPERTY = 16
 # a slot's lease: longer than one delivery (the provider call times out after 15 s read, 5 s connect), short
 # enough that the slots of a killed worker come back soon; a lease that ends early only lets one extra call in
 DEFAULT_LEASE_SECONDS = 30.0
@@ -47,6 +62,7 @@ class RedisDeliverySlots:
         self._limit = per_property
         self._lease = lease_seconds
         self._acquire = redis.register_script(_ACQUIRE)
+        self._acquire_many = redis.register_script(_ACQUIRE_MANY)
 
     @staticmethod
     def _key(property_id: uuid.UUID) -> str:
@@ -56,6 +72,17 @@ class RedisDeliverySlots:
         now = time.time()
         taken = await self._acquire(keys=[self._key(property_id)], args=[now, now + self._lease, self._limit, holder])
         return bool(taken)
+
+    async def acquire_up_to(self, property_id: uuid.UUID, holder: str, wanted: int) -> list[str]:
+        now = time.time()
+        taken = await self._acquire_many(
+            keys=[self._key(property_id)], args=[now, now + self._lease, self._limit, holder, wanted]
+        )
+        return [f"{holder}#{i}" for i in range(int(taken))]
+
+    async def release_all(self, property_id: uuid.UUID, holders: list[str]) -> None:
+        if holders:
+            await self._redis.zrem(self._key(property_id), *holders)
 
     async def release(self, property_id: uuid.UUID, holder: str) -> None:
         await self._redis.zrem(self._key(property_id), holder)

@@ -118,8 +118,16 @@ class _Repo:
 
 
 class SqlaPropertyRepository(_Repo):
+    def add(self, entity: Any) -> None:
+        super().add(entity)
+        self._ahead[entity.id] = entity
+
     async def get(self, property_id: uuid.UUID) -> Property | None:
-        return await self.session.get(Property, property_id)
+        # held here for the unit of work: the session's identity map keeps objects only while something
+        # references them, so a batch asking for its property per send would load it (and autoflush) each time
+        if property_id not in self._ahead:
+            self._ahead[property_id] = await self.session.get(Property, property_id)
+        return cast(Property | None, self._ahead[property_id])
 
 
 class SqlaUserRepository(_Repo):
@@ -287,9 +295,22 @@ class SqlaConversationRepository(_Repo):
         for guest_id in wanted:
             known.setdefault((property_id, guest_id), None)
 
+    async def prefetch_ids(self, property_id: uuid.UUID, conversation_ids: Iterable[uuid.UUID]) -> list[Conversation]:
+        """Many conversations in one statement (not locked); later get() calls without a lock are answered
+        from it."""
+        wanted = sorted(set(conversation_ids))
+        if not wanted:
+            return []
+        stmt = select(Conversation).where(conversations.c.property_id == property_id, conversations.c.id.in_(wanted))
+        found = list((await self.session.execute(stmt)).scalars())
+        self._ahead.update({(property_id, c.id): c for c in found})
+        return found
+
     async def get(
         self, property_id: uuid.UUID, conversation_id: uuid.UUID, *, lock: bool = False
     ) -> Conversation | None:
+        if not lock and (property_id, conversation_id) in self._ahead:
+            return cast(Conversation, self._ahead[(property_id, conversation_id)])
         stmt = select(Conversation).where(
             conversations.c.property_id == property_id, conversations.c.id == conversation_id
         )
@@ -343,6 +364,10 @@ class SqlaMessageRepository(_Repo):
         for provider_id in wanted:
             known.setdefault((property_id, channel.value, provider_id), None)
 
+    def remembered_provider_id(self, property_id: uuid.UUID, channel: Channel, provider_id: str) -> Message | None:
+        """What prefetch_provider_ids found for this id (None: not filed, or not looked up)."""
+        return (self._by_provider_id or {}).get((property_id, channel.value, provider_id))
+
     async def waiting_with(self, property_id: uuid.UUID, channel: Channel, error_code: str) -> list[Message]:
         stmt = select(Message).where(
             messages.c.property_id == property_id,
@@ -352,7 +377,27 @@ class SqlaMessageRepository(_Repo):
         )
         return list((await self.session.execute(stmt.with_for_update())).scalars())
 
+    async def prefetch_ids(self, property_id: uuid.UUID, message_ids: Iterable[uuid.UUID]) -> list[Message]:
+        """Locks many messages in one statement (in id order, so two batches never wait on each other in a
+        cycle), read as committed; later get(lock=True) calls in this transaction are answered from it."""
+        wanted = sorted(set(message_ids))
+        if not wanted:
+            return []
+        stmt = (
+            select(Message)
+            .where(messages.c.property_id == property_id, messages.c.id.in_(wanted))
+            .order_by(messages.c.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found = list((await self.session.execute(stmt)).scalars())
+        self._ahead.update({(property_id, m.id): m for m in found})
+        self._ahead.update({(property_id, m): None for m in wanted if (property_id, m) not in self._ahead})
+        return found
+
     async def get(self, property_id: uuid.UUID, message_id: uuid.UUID, *, lock: bool = False) -> Message | None:
+        if (property_id, message_id) in self._ahead:
+            return cast(Message | None, self._ahead[(property_id, message_id)])
         stmt = select(Message).where(messages.c.property_id == property_id, messages.c.id == message_id)
         if lock:
             # populate_existing: a locked re-read must see the row as committed by others, not a stale copy

@@ -22,8 +22,11 @@ class RoutingCache:
         self._ttl, self._clock, self._max = ttl_seconds, clock, max_entries
         self._entries: dict[tuple[str, str], tuple[float, list[dict[str, Any]]]] = {}
 
-    async def connections(self, channel: str, external_ids: Iterable[str], lookup: Lookup) -> list[dict[str, Any]]:
-        """The connections of these ids; `lookup` (one query) is called only for the ids not remembered."""
+    async def connections(
+        self, channel: str, external_ids: Iterable[str], lookup: Lookup, key: str = "external_id"
+    ) -> list[dict[str, Any]]:
+        """The connections of these ids; `lookup` (one query) is called only for the ids not remembered.
+        `key`: the field of a connection that holds the id asked for (a Twilio account SID lives elsewhere)."""
         wanted = sorted({i for i in external_ids if i})
         now = self._clock()
         found: list[dict[str, Any]] = []
@@ -39,7 +42,7 @@ class RoutingCache:
             if len(self._entries) >= self._max:
                 self._entries.clear()  # bounded: a flood of distinct ids must not grow memory without end
             for external_id in missing:
-                hits = [c for c in fresh if c["external_id"] == external_id]
+                hits = [c for c in fresh if c[key] == external_id]
                 if hits:
                     self._entries[(channel, external_id)] = (now + self._ttl, hits)
             found.extend(fresh)

@@ -19,8 +19,16 @@ from domain.spending import SPENDING_CAP_CODE
 class SqlaSpendingLedger:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # a batch of sends asks once per property and channel within its unit of work
+        self._caps: dict[tuple[uuid.UUID, str], SpendingCap | None] = {}
+        self._months_ready: set[tuple[uuid.UUID, str, str]] = set()
 
     async def cap_for(self, property_id: uuid.UUID, channel: str) -> SpendingCap | None:
+        if (property_id, channel) not in self._caps:
+            self._caps[(property_id, channel)] = await self._cap_for(property_id, channel)
+        return self._caps[(property_id, channel)]
+
+    async def _cap_for(self, property_id: uuid.UUID, channel: str) -> SpendingCap | None:
         row = (
             await self.session.execute(
                 select(spending_caps).where(
@@ -41,11 +49,13 @@ class SqlaSpendingLedger:
             & (spending_months.c.month == month)
         )
         # the row exists before anyone increments it, so every sender locks the same row
-        await self.session.execute(
-            insert(spending_months)
-            .values(property_id=property_id, channel=channel, month=month, spent=0, sends=0, updated_at=func.now())
-            .on_conflict_do_nothing()
-        )
+        if (property_id, channel, month) not in self._months_ready:
+            await self.session.execute(
+                insert(spending_months)
+                .values(property_id=property_id, channel=channel, month=month, spent=0, sends=0, updated_at=func.now())
+                .on_conflict_do_nothing()
+            )
+            self._months_ready.add((property_id, channel, month))
         # one statement checks and adds under the row lock: a concurrent send waits, then sees our amount
         stmt = (
             update(spending_months)

@@ -6,6 +6,8 @@ error by name, and so alembic's autogenerate sees the same names the migrations 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -43,6 +45,11 @@ TS = DateTime(timezone=True)
 
 def _id() -> Column:  # type: ignore[type-arg]
     return Column("id", UUID(as_uuid=True), primary_key=True)
+
+
+# Foreign keys between rows one unit of work creates together (a conversation and its first message, a
+# planned send and the message it became): checked at commit, so a batch flushes once in any order (0013).
+CHECKED_AT_COMMIT: dict[str, Any] = {"deferrable": True, "initially": "DEFERRED"}
 
 
 def _property_fk() -> Column:  # type: ignore[type-arg]
@@ -176,8 +183,10 @@ conversations = Table(
     metadata,
     _id(),
     _property_fk(),
-    Column("guest_id", UUID(as_uuid=True), ForeignKey("guests.id", ondelete="CASCADE"), nullable=False),
-    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id", ondelete="SET NULL")),
+    Column(
+        "guest_id", UUID(as_uuid=True), ForeignKey("guests.id", ondelete="CASCADE", **CHECKED_AT_COMMIT), nullable=False
+    ),
+    Column("booking_id", UUID(as_uuid=True), ForeignKey("bookings.id", ondelete="SET NULL", **CHECKED_AT_COMMIT)),
     Column("status", String(16), nullable=False),
     Column("assignee_id", UUID(as_uuid=True), ForeignKey("users.id", ondelete="SET NULL")),
     Column("last_message_at", TS),
@@ -212,7 +221,12 @@ messages = Table(
     metadata,
     _id(),
     _property_fk(),
-    Column("conversation_id", UUID(as_uuid=True), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "conversation_id",
+        UUID(as_uuid=True),
+        ForeignKey("conversations.id", ondelete="CASCADE", **CHECKED_AT_COMMIT),
+        nullable=False,
+    ),
     Column("channel", String(16), nullable=False),
     Column("direction", String(16), nullable=False),
     Column("kind", String(16), nullable=False),
@@ -371,7 +385,7 @@ planned_sends = Table(
     Column("state", String(16), nullable=False),
     Column("reason", Text),
     Column("attempts", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
-    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="SET NULL")),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="SET NULL", **CHECKED_AT_COMMIT)),
     Column("sent_at", TS),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),

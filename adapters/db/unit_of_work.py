@@ -50,9 +50,14 @@ class SqlaUnitOfWork:
     spending: SpendingLedger
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], publisher: EventPublisher | None = None
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        publisher: EventPublisher | None = None,
+        *,
+        flush_at_commit: bool = False,
     ) -> None:
         self._factory = session_factory
+        self._flush_at_commit = flush_at_commit
         self.sessions_factory = session_factory  # for stores that keep their own short transactions
         self._publisher = publisher
         self._events: list[RealtimeEvent] = []
@@ -101,7 +106,11 @@ class SqlaUnitOfWork:
         await self.session.rollback()
 
     async def flush(self) -> None:
-        await self.session.flush()
+        """Use cases flush so the rows they reference are written first. A batch (`flush_at_commit`) skips
+        it: the foreign keys between rows created together are checked at commit (migration 0013), so the
+        whole batch is written in one flush, its INSERTs grouped per table, instead of one per send."""
+        if not self._flush_at_commit:
+            await self.session.flush()
 
     def announce(self, event: RealtimeEvent) -> None:
         self._events.append(event)

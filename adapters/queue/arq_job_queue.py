@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from arq.connections import ArqRedis
 
 DELIVER_JOB = "deliver_message"
+DELIVER_BATCH_JOB = "deliver_messages"
 WEBHOOK_JOB = "process_webhook"
 WEBHOOK_BATCH_JOB = "process_webhooks"
 PLANNED_JOB = "dispatch_planned"
@@ -32,6 +33,18 @@ class ArqJobQueue:
             message_id,
             _job_id=deliver_job_id(message_id, attempt, suffix),
             _defer_by=defer_seconds,
+        )
+
+    async def enqueue_deliveries(
+        self, property_id: str, message_ids: list[str], defer_seconds: float | None = None, suffix: str = ""
+    ) -> None:
+        """Several queued messages of one property for one job; one message goes as a single delivery job."""
+        if len(message_ids) == 1:
+            await self.enqueue_delivery(property_id, message_ids[0], 0, defer_seconds=defer_seconds, suffix=suffix)
+            return
+        job_id = f"deliveries:{message_ids[0]}:{message_ids[-1]}:{len(message_ids)}" + (f":{suffix}" if suffix else "")
+        await self._pool.enqueue_job(
+            DELIVER_BATCH_JOB, property_id, message_ids, _job_id=job_id, _defer_by=defer_seconds
         )
 
     async def enqueue_webhook(self, event_id: int) -> None:

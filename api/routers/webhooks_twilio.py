@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, Response
@@ -28,28 +29,37 @@ async def _verified_connections(
     account_sid = dict(params).get("AccountSid", "")
     if not account_sid.startswith("AC"):
         return []
-    async with container.sessions() as session:
-        rows = [
-            dict(r)
-            for r in (
-                await session.execute(
-                    select(channel_connections).where(
-                        channel_connections.c.channel == "sms",
-                        channel_connections.c.settings["account_sid"].astext == account_sid,
-                    )
-                )
-            ).mappings()
-        ]
     # the URL Twilio called, as the deployment is reached from outside (behind a proxy too)
     url = container.settings.base_url + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     header = request.headers.get("x-twilio-signature")
-    return [
-        r
-        for r in rows
-        if signature.is_valid(
-            url, params, str(container.secret_box.open(r["secrets"]).get("auth_token", "")), header, body
-        )
-    ]
+
+    def verified(rows: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+        return [
+            r
+            for r in rows
+            if signature.is_valid(
+                url, params, str(container.secret_box.open(r["secrets"]).get("auth_token", "")), header, body
+            )
+        ]
+
+    # every status callback of a burst names the same account: its connections are remembered briefly,
+    # and read afresh when none of them validates (the hotel may just have changed its auth token)
+    lookup = partial(_account_connections, container)
+    found = verified(await container.routes.connections("sms-account", [account_sid], lookup, key="account_sid"))
+    return found or verified(await lookup([account_sid]))
+
+
+async def _account_connections(container: ContainerDep, account_sids: list[str]) -> list[dict]:  # type: ignore[type-arg]
+    async with container.sessions() as session:
+        rows = (
+            await session.execute(
+                select(channel_connections).where(
+                    channel_connections.c.channel == "sms",
+                    channel_connections.c.settings["account_sid"].astext.in_(account_sids),
+                )
+            )
+        ).mappings()
+        return [{**r, "account_sid": r["settings"].get("account_sid")} for r in rows]
 
 
 async def _receive(

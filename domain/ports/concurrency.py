@@ -14,3 +14,12 @@ class DeliverySlots(Protocol):
     async def release(self, property_id: uuid.UUID, holder: str) -> None:
         """Give the slot back (a holder that died loses it when its lease runs out)."""
         ...
+
+    async def acquire_up_to(self, property_id: uuid.UUID, holder: str, wanted: int) -> list[str]:
+        """Take as many of the property's free slots as are free, up to `wanted`, without waiting; returns
+        the holders that got one (`holder#0`, `holder#1`, …), to release each."""
+        ...
+
+    async def release_all(self, property_id: uuid.UUID, holders: list[str]) -> None:
+        """Give back several slots at once."""
+        ...

@@ -8,8 +8,10 @@ and a later status callback from the provider may still prove it was delivered.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,13 +20,19 @@ from domain.clock import Clock
 from domain.errors import ProviderFailure
 from domain.message_status import OUTCOME_UNKNOWN_CODE, MessageStatus
 from domain.model import Message
-from domain.ports.channels import ChannelGateway, OutboundRequest
+from domain.ports.channels import ChannelGateway, OutboundRequest, SendReceipt
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.retry_policy import RetryPolicy
 from domain.services.airbnb import PAUSED_CODE
 from domain.services.consent import record_provider_refusal
 from domain.services.spending import hold_for_spending_cap
+
+log = logging.getLogger(__name__)
+
+# reads ahead, in a few statements, what claiming or recording these messages will ask for (an adapter's
+# optimisation: the use case gives the same answers without it)
+LookAhead = Callable[[UnitOfWork, uuid.UUID, Sequence[uuid.UUID]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -53,12 +61,19 @@ def _fail(message: Message, code: str, reason: str, clock: Clock) -> None:
 
 
 async def _claim(
-    uow: UnitOfWork, property_id: uuid.UUID, message_id: uuid.UUID, clock: Clock
+    uow: UnitOfWork, property_id: uuid.UUID, message_id: uuid.UUID, clock: Clock, sending_lease: timedelta | None
 ) -> tuple[OutboundRequest | None, DeliveryOutcome]:
     message = await uow.messages.get(property_id, message_id, lock=True)
     if message is None:
         return None, DeliveryOutcome("missing")
     now = clock.now()
+    if (
+        message.status == MessageStatus.SENDING
+        and sending_lease is not None
+        and message.status_changed_at > now - sending_lease
+    ):
+        # another job is handing it over right now (a batch and a sweep's job can cross); it records the outcome
+        return None, DeliveryOutcome("busy", attempt=message.attempts)
     if message.status == MessageStatus.SENDING:
         _fail(message, OUTCOME_UNKNOWN_CODE, INTERRUPTED_REASON, clock)
         _announce(uow, message)
@@ -129,59 +144,131 @@ async def deliver(
     message_id: uuid.UUID,
     clock: Clock,
     policy: RetryPolicy,
+    *,
+    sending_lease: timedelta | None = None,
 ) -> DeliveryOutcome:
-    async with new_uow() as uow:
-        request, claimed = await _claim(uow, property_id, message_id, clock)
-        await uow.commit()
-    if request is None:
-        return claimed
+    outcomes = await deliver_many(
+        new_uow, gateway, property_id, [message_id], clock, policy, sending_lease=sending_lease
+    )
+    return outcomes[message_id]
 
-    failure: ProviderFailure | None = None
-    receipt = None
+
+async def deliver_many(
+    new_uow: Callable[[], UnitOfWork],
+    gateway: ChannelGateway,
+    property_id: uuid.UUID,
+    message_ids: Sequence[uuid.UUID],
+    clock: Clock,
+    policy: RetryPolicy,
+    *,
+    concurrency: int = 1,
+    look_ahead: LookAhead | None = None,
+    sending_lease: timedelta | None = None,
+) -> dict[uuid.UUID, DeliveryOutcome]:
+    """Several queued messages of one property: claimed in one transaction, handed to the provider
+    `concurrency` at a time, their outcomes recorded in one transaction. Each message goes through the
+    same claim and the same recording as a single one, so its rules (never twice, opt-outs, spending cap,
+    retries) do not depend on the company it travels in.
+
+    A message found `sending` is someone else's until `sending_lease` has passed (None: at once): only then
+    is its worker presumed dead and the message settled as "outcome unknown"."""
+    outcomes: dict[uuid.UUID, DeliveryOutcome] = {}
+    requests: list[OutboundRequest] = []
+    async with new_uow() as uow:
+        if look_ahead is not None:
+            await look_ahead(uow, property_id, message_ids)
+        for message_id in dict.fromkeys(message_ids):
+            request, outcomes[message_id] = await _claim(uow, property_id, message_id, clock, sending_lease)
+            if request is not None:
+                requests.append(request)
+        await uow.commit()
+    if not requests:
+        return outcomes
+
+    limit = asyncio.Semaphore(max(1, concurrency))
+
+    async def hand_over(request: OutboundRequest) -> tuple[SendReceipt | None, ProviderFailure | None]:
+        async with limit:
+            try:
+                sender = await gateway.sender_for(property_id, request.channel)
+                return await sender.send(request), None
+            except ProviderFailure as exc:
+                return None, exc
+
+    answers = await asyncio.gather(*(hand_over(r) for r in requests))
+
+    handed = list(zip(requests, answers, strict=True))
     try:
-        sender = await gateway.sender_for(property_id, request.channel)
-        receipt = await sender.send(request)
-    except ProviderFailure as exc:
-        failure = exc
+        async with new_uow() as uow:
+            if look_ahead is not None:
+                await look_ahead(uow, property_id, [r.message_id for r in requests])
+            recorded = {
+                request.message_id: await _record(uow, request, outcomes[request.message_id], *answer, clock, policy)
+                for request, answer in handed
+            }
+            await uow.commit()
+        return outcomes | recorded
+    except Exception:
+        if len(handed) == 1:
+            raise
+    # one outcome could not be recorded (say, a provider id already filed): the others must not be lost with
+    # it, so each is recorded in a transaction of its own
+    for request, answer in handed:
+        try:
+            async with new_uow() as uow:
+                claimed = outcomes[request.message_id]
+                outcomes[request.message_id] = await _record(uow, request, claimed, *answer, clock, policy)
+                await uow.commit()
+        except Exception:
+            log.exception("a delivery outcome could not be recorded", extra={"message_id": str(request.message_id)})
+    return outcomes
 
-    async with new_uow() as uow:
-        message = await uow.messages.get(property_id, message_id, lock=True)
-        if message is None or message.status != MessageStatus.SENDING:
-            # a status callback already moved it on; nothing left for us to record
-            return DeliveryOutcome(message.status if message else "missing", attempt=claimed.attempt)
-        now = clock.now()
-        outcome: DeliveryOutcome
-        if receipt is not None:
-            message.status = MessageStatus.SENT
-            message.provider_message_id = receipt.provider_message_id
-            message.error_code = message.error_reason = None
-            if receipt.cost_amount is not None:
-                message.cost_amount, message.cost_currency = receipt.cost_amount, receipt.cost_currency
-            message.status_changed_at = now
-            outcome = DeliveryOutcome(MessageStatus.SENT, attempt=message.attempts)
-        elif failure is not None and failure.code == PAUSED_CODE:
-            # nothing was sent: the message waits, saying why, until the connection is authorised again
-            message.status, message.next_attempt_at = MessageStatus.QUEUED, None
-            message.error_code, message.error_reason = PAUSED_CODE, failure.reason
-            message.attempts -= 1
-            message.status_changed_at = now
-            outcome = DeliveryOutcome("paused", attempt=message.attempts)
-        elif failure is not None and policy.should_retry(message.attempts, failure.retryable):
-            delay = policy.delay(message.attempts, failure.retry_after_seconds)
-            message.status = MessageStatus.QUEUED
-            message.next_attempt_at = now + timedelta(seconds=delay)
-            message.error_code, message.error_reason = failure.code, f"Retrying: {failure.reason}"
-            message.status_changed_at = now
-            outcome = DeliveryOutcome(MessageStatus.QUEUED, retry_in_seconds=delay, attempt=message.attempts)
-        else:
-            assert failure is not None
-            await _remember_opt_out(uow, message, failure, now)
-            await record_provider_refusal(uow, message, failure.code, now)  # consent register
-            reason = failure.reason
-            if failure.retryable:
-                reason = f"{reason} (gave up after {message.attempts} attempts)"
-            _fail(message, failure.code, reason, clock)
-            outcome = DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
-        _announce(uow, message)
-        await uow.commit()
-        return outcome
+
+async def _record(
+    uow: UnitOfWork,
+    request: OutboundRequest,
+    claimed: DeliveryOutcome,
+    receipt: SendReceipt | None,
+    failure: ProviderFailure | None,
+    clock: Clock,
+    policy: RetryPolicy,
+) -> DeliveryOutcome:
+    message = await uow.messages.get(request.property_id, request.message_id, lock=True)
+    if message is None or message.status != MessageStatus.SENDING:
+        # a status callback already moved it on; nothing left for us to record
+        return DeliveryOutcome(message.status if message else "missing", attempt=claimed.attempt)
+    now = clock.now()
+    outcome: DeliveryOutcome
+    if receipt is not None:
+        message.status = MessageStatus.SENT
+        message.provider_message_id = receipt.provider_message_id
+        message.error_code = message.error_reason = None
+        if receipt.cost_amount is not None:
+            message.cost_amount, message.cost_currency = receipt.cost_amount, receipt.cost_currency
+        message.status_changed_at = now
+        outcome = DeliveryOutcome(MessageStatus.SENT, attempt=message.attempts)
+    elif failure is not None and failure.code == PAUSED_CODE:
+        # nothing was sent: the message waits, saying why, until the connection is authorised again
+        message.status, message.next_attempt_at = MessageStatus.QUEUED, None
+        message.error_code, message.error_reason = PAUSED_CODE, failure.reason
+        message.attempts -= 1
+        message.status_changed_at = now
+        outcome = DeliveryOutcome("paused", attempt=message.attempts)
+    elif failure is not None and policy.should_retry(message.attempts, failure.retryable):
+        delay = policy.delay(message.attempts, failure.retry_after_seconds)
+        message.status = MessageStatus.QUEUED
+        message.next_attempt_at = now + timedelta(seconds=delay)
+        message.error_code, message.error_reason = failure.code, f"Retrying: {failure.reason}"
+        message.status_changed_at = now
+        outcome = DeliveryOutcome(MessageStatus.QUEUED, retry_in_seconds=delay, attempt=message.attempts)
+    else:
+        assert failure is not None
+        await _remember_opt_out(uow, message, failure, now)
+        await record_provider_refusal(uow, message, failure.code, now)  # consent register
+        reason = failure.reason
+        if failure.retryable:
+            reason = f"{reason} (gave up after {message.attempts} attempts)"
+        _fail(message, failure.code, reason, clock)
+        outcome = DeliveryOutcome(MessageStatus.FAILED, attempt=message.attempts)
+    _announce(uow, message)
+    return outcome
