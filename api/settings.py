@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     delivery_slots_per_property: int = Field(default=16, ge=1, le=100)
     # provider calls in flight within one delivery job of a batch (a burst of one property's sends), taken
     # from the property's slots above (which stay the limit across all jobs)
-    delivery_concurrency: int = Field(default=8, ge=1, le=64)
+    delivery_concurrency: int = Field(default=16, ge=1, le=64)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -564,12 +564,14 @@ def main() -> None:
         foreign = noise.stop()
         callbacks = dict(fetch(stack, CALLBACKS)[0])
         time.sleep(3)  # the sandbox's status callbacks of the last sends
+        # the product's view first, then the provider's: a send still going out when the window closed then
+        # shows as unfinished or received, never as "sent without a request"
+        detail = fetch(stack, DETAIL)
         requests = httpx.get(provider_url + "/sandbox/requests", timeout=60).json()
         sends_seen = [r for r in requests if r["provider"] == "twilio" and r["path"].endswith("/Messages.json")]
         by_phone: dict[str, list[float]] = defaultdict(list)
         for r in sends_seen:
             by_phone[str(r["body"].get("To"))].append(float(r["at"]))
-        detail = fetch(stack, DETAIL)
         per_phone = {r["phone"]: int(r["n"]) for r in fetch(stack, SCHEDULED_PER_PHONE)}
         picked_phones = {r["phone"] for r in detail}
         lateness = [min(by_phone[r["phone"]]) - t_due for r in detail if by_phone.get(r["phone"])]

@@ -24,6 +24,7 @@ from adapters.db.repositories import (
 )
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from domain.channels import Channel
+from domain.message_status import MessageStatus
 from domain.ports.concurrency import DeliverySlots
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.delivery import DeliveryOutcome, deliver, deliver_many
@@ -130,6 +131,8 @@ async def look_ahead(uow: UnitOfWork, property_id: uuid.UUID, message_ids: Seque
     messages (locked), their conversations, guests and, for Airbnb, bookings."""
     sqla = cast(SqlaUnitOfWork, uow)
     found = await cast(SqlaMessageRepository, sqla.messages).prefetch_ids(property_id, message_ids)
+    if not any(m.status == MessageStatus.QUEUED for m in found):
+        return  # recording outcomes: only the messages are read (a refusal's opt-out reads its guest alone)
     conversations = await cast(SqlaConversationRepository, sqla.conversations).prefetch_ids(
         property_id, {m.conversation_id for m in found}
     )

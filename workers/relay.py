@@ -29,7 +29,7 @@ log = logging.getLogger("workers.relay")
 # events per processing job: big enough to share one transaction, small enough to keep latency low
 WEBHOOK_BATCH = 50
 # messages per delivery job when one property has many sends waiting (see workers/delivery.py)
-DELIVERY_BATCH = 50
+DELIVERY_BATCH = 100
 
 
 async def relay_once(

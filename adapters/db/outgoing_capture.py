@@ -1,20 +1,21 @@
 """Outgoing-webhook events, written in the same transaction as the change they announce (an outbox).
 
 A `before_flush` listener looks at what the unit of work is about to write — a guest's new message, a
-message whose status moved, a conversation whose assignee changed, a planned send that settled — and adds
-one `outgoing_webhook_events` row per fact. Nothing is lost when the process dies after the commit, and
-nothing is announced for a change that was rolled back. A worker fans the rows out to the subscriptions
-(domain/services/outgoing_webhooks.py) and deletes them.
+message whose status moved, a conversation whose assignee changed, a planned send that settled — and writes
+one `outgoing_webhook_events` row per fact for the properties that have a subscription. Nothing is lost
+when the process dies after the commit, and nothing is announced for a change that was rolled back. A
+worker fans the rows out to the subscriptions (domain/services/outgoing_webhooks.py) and deletes them.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import DateTime, String, bindparam, event, inspect, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Session
 
 from domain.channels import Direction, MessageKind
@@ -24,16 +25,6 @@ from domain.scheduling.model import PlannedSend, SendState
 
 _DONE = {SendState.SENT, SendState.SKIPPED, SendState.FAILED}
 _installed = False
-
-
-@dataclass(eq=False)
-class OutgoingEventRow:
-    property_id: uuid.UUID
-    event_type: str
-    payload: dict[str, Any]
-    occurred_at: datetime
-    event_id: uuid.UUID = field(default_factory=new_id)
-    id: int | None = None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -122,21 +113,49 @@ def _facts(session: Session) -> list[tuple[uuid.UUID, str, dict[str, Any]]]:
     return facts
 
 
+# One statement per flush, and rows only for properties that subscribe to something: a property without
+# subscriptions (most of them) pays one cheap EXISTS per flush, not a row per change for the pump to delete.
+# The subscription is read as committed when the flush runs, so a subscription made before a change sees it.
+_INSERT_SUBSCRIBED = text(
+    """
+    INSERT INTO outgoing_webhook_events (property_id, event_id, event_type, payload, occurred_at)
+    SELECT f.property_id, f.event_id, f.event_type, f.payload, :now
+    FROM unnest(:property_ids, :event_ids, :event_types, :payloads) WITH ORDINALITY
+         AS f(property_id, event_id, event_type, payload, n)
+    WHERE EXISTS (
+        SELECT 1 FROM outgoing_webhook_subscriptions s WHERE s.property_id = f.property_id AND s.active
+    )
+    ORDER BY f.n
+    """
+).bindparams(
+    bindparam("property_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("event_ids", type_=ARRAY(PG_UUID(as_uuid=True))),
+    bindparam("event_types", type_=ARRAY(String())),
+    bindparam("payloads", type_=ARRAY(JSONB())),
+    bindparam("now", type_=DateTime(timezone=True)),
+)
+
+
 def _capture(session: Session, flush_context: object, instances: object) -> None:
-    now = datetime.now(UTC)
-    for property_id, event_type, data in _facts(session):
-        session.add(
-            OutgoingEventRow(property_id=property_id, event_type=str(event_type), payload=data, occurred_at=now)
-        )
+    facts = _facts(session)
+    if not facts:
+        return
+    session.execute(
+        _INSERT_SUBSCRIBED,
+        {
+            "property_ids": [property_id for property_id, _, _ in facts],
+            "event_ids": [new_id() for _ in facts],
+            "event_types": [str(event_type) for _, event_type, _ in facts],
+            "payloads": [data for _, _, data in facts],
+            "now": datetime.now(UTC),
+        },
+    )
 
 
 def install_capture() -> None:
-    """Maps the event rows and listens on every session; called once, with the domain mapping."""
+    """Listens on every session; called once, with the domain mapping."""
     global _installed
     if _installed:
         return
-    from adapters.db.tables import mapper_registry, outgoing_webhook_events
-
-    mapper_registry.map_imperatively(OutgoingEventRow, outgoing_webhook_events)
     event.listen(Session, "before_flush", _capture)
     _installed = True

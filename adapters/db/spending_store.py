@@ -22,6 +22,7 @@ class SqlaSpendingLedger:
         # a batch of sends asks once per property and channel within its unit of work
         self._caps: dict[tuple[uuid.UUID, str], SpendingCap | None] = {}
         self._months_ready: set[tuple[uuid.UUID, str, str]] = set()
+        self._uncapped: dict[tuple[uuid.UUID, str, str], tuple[Decimal, int]] = {}
 
     async def cap_for(self, property_id: uuid.UUID, channel: str) -> SpendingCap | None:
         if (property_id, channel) not in self._caps:
@@ -43,11 +44,6 @@ class SqlaSpendingLedger:
     async def reserve(
         self, property_id: uuid.UUID, channel: str, month: str, amount: Decimal, cap: Decimal | None
     ) -> bool:
-        key = (
-            (spending_months.c.property_id == property_id)
-            & (spending_months.c.channel == channel)
-            & (spending_months.c.month == month)
-        )
         # the row exists before anyone increments it, so every sender locks the same row
         if (property_id, channel, month) not in self._months_ready:
             await self.session.execute(
@@ -56,16 +52,36 @@ class SqlaSpendingLedger:
                 .on_conflict_do_nothing()
             )
             self._months_ready.add((property_id, channel, month))
+        if cap is None:
+            # nothing to check: added up and written once, before the commit (a batch of sends is one UPDATE)
+            spent, sends = self._uncapped.get((property_id, channel, month), (Decimal(0), 0))
+            self._uncapped[(property_id, channel, month)] = (spent + amount, sends + 1)
+            return True
+        await self.write_pending()  # a capped check must see every amount this transaction added
         # one statement checks and adds under the row lock: a concurrent send waits, then sees our amount
-        stmt = (
+        stmt = self._add(property_id, channel, month, amount, 1).where(spending_months.c.spent + amount <= cap)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def write_pending(self) -> None:
+        """Writes the uncapped amounts added so far; the unit of work calls it before committing."""
+        pending, self._uncapped = self._uncapped, {}
+        for (property_id, channel, month), (amount, sends) in pending.items():
+            await self.session.execute(self._add(property_id, channel, month, amount, sends))
+
+    @staticmethod
+    def _add(property_id: uuid.UUID, channel: str, month: str, amount: Decimal, sends: int) -> Any:
+        return (
             update(spending_months)
-            .where(key)
-            .values(spent=spending_months.c.spent + amount, sends=spending_months.c.sends + 1, updated_at=func.now())
+            .where(
+                (spending_months.c.property_id == property_id)
+                & (spending_months.c.channel == channel)
+                & (spending_months.c.month == month)
+            )
+            .values(
+                spent=spending_months.c.spent + amount, sends=spending_months.c.sends + sends, updated_at=func.now()
+            )
             .returning(spending_months.c.spent)
         )
-        if cap is not None:
-            stmt = stmt.where(spending_months.c.spent + amount <= cap)
-        return (await self.session.execute(stmt)).first() is not None
 
 
 async def list_caps(session: AsyncSession, property_id: uuid.UUID, month: str) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -90,16 +90,19 @@ class SqlaUnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        await cast(SqlaSpendingLedger, self.spending).write_pending()
         await self.session.commit()
         events, self._events = self._events, []
-        if self._publisher is None:
+        if self._publisher is None or not events:
             return
-        for event in events:
-            try:
-                await self._publisher.publish(event)
-            except Exception:
-                # the data is committed; a missed live event only delays the inbox until it refetches
-                log.warning("realtime publish failed", extra={"event_type": event.type}, exc_info=True)
+        try:
+            if len(events) == 1:
+                await self._publisher.publish(events[0])
+            else:
+                await self._publisher.publish_many(events)
+        except Exception:
+            # the data is committed; a missed live event only delays the inbox until it refetches
+            log.warning("realtime publish failed", extra={"events": len(events)}, exc_info=True)
 
     async def rollback(self) -> None:
         self._events = []

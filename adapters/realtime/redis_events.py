@@ -23,6 +23,13 @@ class RedisEventPublisher:
     async def publish(self, event: RealtimeEvent) -> None:
         await self._redis.publish(channel_name(event.property_id), json.dumps(event.as_payload()))
 
+    async def publish_many(self, events: list[RealtimeEvent]) -> None:
+        # a batch of sends commits a hundred events: one round trip instead of one each
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                pipe.publish(channel_name(event.property_id), json.dumps(event.as_payload()))
+            await pipe.execute()
+
 
 async def subscribe(
     redis: Redis, property_id: uuid.UUID, poll_seconds: float = 15.0

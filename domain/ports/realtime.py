@@ -27,3 +27,7 @@ class EventPublisher(Protocol):
     async def publish(self, event: RealtimeEvent) -> None:
         """Deliver to every API process; best effort (the inbox refetches on reconnect)."""
         ...
+
+    async def publish_many(self, events: list[RealtimeEvent]) -> None:
+        """The events of one commit, in order, in one round trip."""
+        ...

@@ -20,7 +20,7 @@ from domain.clock import Clock
 from domain.errors import ProviderFailure
 from domain.message_status import OUTCOME_UNKNOWN_CODE, MessageStatus
 from domain.model import Message
-from domain.ports.channels import ChannelGateway, OutboundRequest, SendReceipt
+from domain.ports.channels import ChannelGateway, ChannelSender, OutboundRequest, SendReceipt
 from domain.ports.realtime import RealtimeEvent
 from domain.ports.unit_of_work import UnitOfWork
 from domain.retry_policy import RetryPolicy
@@ -186,11 +186,20 @@ async def deliver_many(
         return outcomes
 
     limit = asyncio.Semaphore(max(1, concurrency))
+    # one connection read per channel for the batch (a channel that cannot send fails each of its messages)
+    senders: dict[Channel, ChannelSender | ProviderFailure] = {}
+    for channel in {r.channel for r in requests}:
+        try:
+            senders[channel] = await gateway.sender_for(property_id, channel)
+        except ProviderFailure as exc:
+            senders[channel] = exc
 
     async def hand_over(request: OutboundRequest) -> tuple[SendReceipt | None, ProviderFailure | None]:
+        sender = senders[request.channel]
+        if isinstance(sender, ProviderFailure):
+            return None, sender
         async with limit:
             try:
-                sender = await gateway.sender_for(property_id, request.channel)
                 return await sender.send(request), None
             except ProviderFailure as exc:
                 return None, exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from adapters.db.tables import outgoing_webhook_deliveries, outgoing_webhook_events, outgoing_webhook_subscriptions
@@ -132,6 +134,7 @@ async def test_status_changes_and_settled_planned_sends_are_captured(container):
     from tests.factories import make_booking
 
     prop = await make_property(container)
+    await _subscribe(container, prop)
     booking = await make_booking(container, prop)
     written = await guest_writes(container, prop, "+33612345678", "Hello")
     now = container.clock.now()
@@ -159,3 +162,30 @@ async def test_status_changes_and_settled_planned_sends_are_captured(container):
     assert by_type["message.status"] == {**by_type["message.status"], "status": "sent", "previous_status": "queued"}
     assert by_type["scheduled_send.done"]["state"] == "sent"
     assert by_type["scheduled_send.done"]["message_id"] == str(message.id)
+
+
+async def _subscribe(container, prop) -> None:
+    now = container.clock.now()
+    async with container.sessions() as session:
+        await session.execute(
+            outgoing_webhook_subscriptions.insert().values(
+                id=uuid.uuid4(),
+                property_id=prop.id,
+                url=URL,
+                event_types=["message.status"],
+                secret=b"x",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        await session.commit()
+
+
+async def test_a_property_without_subscriptions_writes_no_event_rows(container):
+    quiet, subscribed = await make_property(container, "Quiet"), await make_property(container, "Subscribed")
+    await _subscribe(container, subscribed)
+    await guest_writes(container, quiet, "+33612345678", "Hello")
+    await guest_writes(container, subscribed, "+33612345679", "Hello")
+    async with container.sessions() as session:
+        events = (await session.execute(select(outgoing_webhook_events))).mappings().all()
+    assert [(e["property_id"], e["event_type"]) for e in events] == [(subscribed.id, "message.received")]
