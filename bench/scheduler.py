@@ -359,6 +359,13 @@ def main() -> None:
         choices=["", "inline_deliver"],
         help="WHAT-IF runs only: workers from bench/sched_variants.py (not the product)",
     )
+    parser.add_argument(
+        "--callbacks-after",
+        type=float,
+        default=0.0,
+        help="WHAT-IF only: the fake Twilio posts each send's first status callback this many seconds after"
+        " the send (default: the sandbox's own 0.3 s), to measure the send path without the callbacks",
+    )
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args()
     began = time.monotonic()
@@ -398,6 +405,8 @@ def main() -> None:
             # and connection pool; its status callbacks go to the StatusCallback URL the product gives (the API)
             provider_port = infra.free_port()
             provider_env = infra.product_env(stack, f"http://127.0.0.1:{provider_port}", sandbox=True)
+            if args.callbacks_after:
+                provider_env["SANDBOX_CALLBACK_DELAYS"] = f"{args.callbacks_after},0.8,2.0"
             provider = infra.spawn_uvicorn("provider", "api.asgi:app", provider_env, logs, provider_port)
             procs.append(provider)
             provider.wait_ready("/readyz")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+
+def _delays_from_env() -> tuple[float, ...]:
+    given = os.environ.get("SANDBOX_CALLBACK_DELAYS", "")
+    return tuple(float(part) for part in given.split(",")) if given else (0.3, 0.8, 2.0)
 
 
 @dataclass
@@ -16,8 +22,9 @@ class SandboxState:
     fail_next: list[tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     # WhatsApp: (phone_number_id, wa_id) -> when the guest last wrote, for the 24-hour window
     last_inbound: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    # seconds between the status callbacks of one send (sent, delivered, read)
-    callback_delays: tuple[float, float, float] = (0.3, 0.8, 2.0)
+    # seconds between the status callbacks of one send (sent, delivered, read); SANDBOX_CALLBACK_DELAYS
+    # ("0.3,0.8,2.0") changes them for a whole process (a benchmark's what-if: callbacks after a burst)
+    callback_delays: tuple[float, ...] = field(default_factory=lambda: _delays_from_env())
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     # status callbacks posted at once at most (see sandbox/twilio.py)
     callback_senders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
