@@ -108,8 +108,8 @@ async def deliver_messages(ctx: dict[str, Any], property_id: str, message_ids: l
     finally:
         await slots.release_all(uuid.UUID(property_id), held)
     counts: dict[str, int] = {}
-    for message_id, outcome in outcomes.items():
-        await _retry_later(ctx, property_id, str(message_id), outcome)
+    for delivered, outcome in outcomes.items():
+        await _retry_later(ctx, property_id, str(delivered), outcome)
         counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
     return counts
 

@@ -120,14 +120,14 @@ class _Repo:
 class SqlaPropertyRepository(_Repo):
     def add(self, entity: Any) -> None:
         super().add(entity)
-        self._ahead[entity.id] = entity
+        self._ahead[("id", entity.id)] = entity
 
     async def get(self, property_id: uuid.UUID) -> Property | None:
         # held here for the unit of work: the session's identity map keeps objects only while something
         # references them, so a batch asking for its property per send would load it (and autoflush) each time
-        if property_id not in self._ahead:
-            self._ahead[property_id] = await self.session.get(Property, property_id)
-        return cast(Property | None, self._ahead[property_id])
+        if ("id", property_id) not in self._ahead:
+            self._ahead[("id", property_id)] = await self.session.get(Property, property_id)
+        return cast(Property | None, self._ahead[("id", property_id)])
 
 
 class SqlaUserRepository(_Repo):

@@ -70,6 +70,7 @@ async def _claim(
     if (
         message.status == MessageStatus.SENDING
         and sending_lease is not None
+        and message.status_changed_at is not None
         and message.status_changed_at > now - sending_lease
     ):
         # another job is handing it over right now (a batch and a sweep's job can cross); it records the outcome
