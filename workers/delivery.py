@@ -10,10 +10,14 @@ from __future__ import annotations
 import logging
 import random
 import re
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, cast
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.concurrency.redis_slots import RedisDeliverySlots
 from adapters.db.repositories import (
@@ -22,6 +26,7 @@ from adapters.db.repositories import (
     SqlaGuestRepository,
     SqlaMessageRepository,
 )
+from adapters.db.tables import messages
 from adapters.db.unit_of_work import SqlaUnitOfWork
 from domain.channels import Channel
 from domain.message_status import MessageStatus
@@ -30,6 +35,9 @@ from domain.ports.unit_of_work import UnitOfWork
 from domain.services.delivery import DeliveryOutcome, deliver, deliver_many
 
 log = logging.getLogger("workers.delivery")
+# how long one delivery job goes on with its property's waiting sends, and how many it takes at a time
+DRAIN_SECONDS = 30.0
+DRAIN_BATCH = 100
 
 
 def _slots(ctx: dict[str, Any]) -> DeliverySlots:
@@ -40,14 +48,14 @@ def _slots(ctx: dict[str, Any]) -> DeliverySlots:
     return cast(DeliverySlots, ctx["delivery_slots"])
 
 
-def _wait_for_slot(ctx: dict[str, Any]) -> tuple[float, str]:
+def _wait_for_slot(ctx: dict[str, Any], longest: float = 2.0) -> tuple[float, str]:
     """How long to wait before trying again, and the suffix of the job that will: the job id counts the
     waits so far (…:slot3-ab12cd34); waits grow to at most 2 s, which keeps a healthy property's burst quick
     and costs a long outage about one cheap job per waiting job every 1.5 s; jittered, so waiting jobs never
     come back in one herd."""
     found = re.search(r":slot(\d+)-", str(ctx.get("job_id", "")))
     waits = int(found.group(1)) if found else 0
-    wait = min(2.0, 0.25 * 2**waits) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+    wait = min(longest, 0.25 * 2**waits) * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
     return wait, f"slot{waits + 1}-{uuid.uuid4().hex[:8]}"
 
 
@@ -78,40 +86,73 @@ async def deliver_messages(ctx: dict[str, Any], property_id: str, message_ids: l
     """One property's queued messages in one job: claimed together, handed to the provider as many at a time
     as the property has free slots (up to `DELIVERY_CONCURRENCY`), recorded together: a property never has
     more provider calls in flight than its slots, whether its messages travel alone or in batches.
-    If the job itself fails (not a provider refusal: those are outcomes), each message gets a job of its own;
-    a message the batch had already handed over is then settled as "outcome unknown", never sent twice."""
+
+    In a burst the job then goes on with the property's other waiting sends (up to `DRAIN_SECONDS`), so the
+    slots it holds stay busy while the burst's other jobs wait; those find their messages handled.
+    If a batch fails (not a provider refusal: those are outcomes), each of its messages gets a job of its
+    own; a message the batch had already handed over stays `sending` and is never sent twice."""
     slots = _slots(ctx)
     held = await slots.acquire_up_to(
         uuid.UUID(property_id), f"batch:{message_ids[0]}:{len(message_ids)}", ctx["settings"].delivery_concurrency
     )
     if not held:
-        wait, suffix = _wait_for_slot(ctx)
+        # the job holding the slots goes on with this batch's messages too (a burst): waiting longer costs
+        # nothing then, and saves the queue a job every second or two per waiting batch
+        wait, suffix = _wait_for_slot(ctx, longest=8.0)
         await ctx["queue"].enqueue_deliveries(property_id, message_ids, defer_seconds=wait, suffix=suffix)
         return {"waiting_for_slot": len(message_ids)}
+    counts: dict[str, int] = {}
+    batch = [uuid.UUID(m) for m in message_ids]
+    until = time.monotonic() + DRAIN_SECONDS
     try:
-        outcomes = await deliver_many(
-            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
-            ctx["gateway"],
-            uuid.UUID(property_id),
-            [uuid.UUID(m) for m in message_ids],
-            ctx["clock"],
-            ctx["policy"],
-            concurrency=len(held),
-            look_ahead=look_ahead,
-            sending_lease=_sending_lease(ctx),
-        )
-    except Exception:
-        log.warning("delivery batch failed; its messages are delivered one by one", exc_info=True)
-        for message_id in message_ids:
-            await ctx["queue"].enqueue_delivery(property_id, message_id, 0, suffix="alone")
-        return {"split": len(message_ids)}
+        while batch:
+            try:
+                outcomes = await deliver_many(
+                    lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+                    ctx["gateway"],
+                    uuid.UUID(property_id),
+                    batch,
+                    ctx["clock"],
+                    ctx["policy"],
+                    concurrency=len(held),
+                    look_ahead=look_ahead,
+                    sending_lease=_sending_lease(ctx),
+                )
+            except Exception:
+                log.warning("delivery batch failed; its messages are delivered one by one", exc_info=True)
+                for message_id in batch:
+                    await ctx["queue"].enqueue_delivery(property_id, str(message_id), 0, suffix="alone")
+                counts["split"] = counts.get("split", 0) + len(batch)
+                break
+            for delivered, outcome in outcomes.items():
+                await _retry_later(ctx, property_id, str(delivered), outcome)
+                counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
+            if time.monotonic() > until:
+                break
+            batch = await waiting_sends(ctx["sessions"], uuid.UUID(property_id), DRAIN_BATCH)
     finally:
         await slots.release_all(uuid.UUID(property_id), held)
-    counts: dict[str, int] = {}
-    for delivered, outcome in outcomes.items():
-        await _retry_later(ctx, property_id, str(delivered), outcome)
-        counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
     return counts
+
+
+async def waiting_sends(
+    sessions: async_sessionmaker[AsyncSession], property_id: uuid.UUID, limit: int
+) -> list[uuid.UUID]:
+    """The property's sends waiting for their first attempt, oldest first (through the pending-messages
+    index); a send waiting for a retry, a re-authorisation or a spending cap has its own time and reason."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(messages.c.id)
+            .where(
+                messages.c.status == "queued",
+                messages.c.next_attempt_at.is_(None),
+                messages.c.property_id == property_id,
+                messages.c.error_code.is_(None),
+            )
+            .order_by(messages.c.id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
 
 
 def _sending_lease(ctx: dict[str, Any]) -> timedelta:

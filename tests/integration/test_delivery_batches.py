@@ -16,7 +16,7 @@ from adapters.queue.arq_job_queue import DELIVER_BATCH_JOB, ArqJobQueue
 from domain.channels import Channel
 from tests.factories import connect_channel, guest_writes, make_property, make_user
 from tests.integration.conftest import run_worker_burst
-from workers.delivery import deliver_message
+from workers.delivery import deliver_message, deliver_messages
 from workers.relay import relay_once
 
 TWILIO = f"https://twilio.test/2010-04-01/Accounts/AC{'1' * 32}/Messages.json"
@@ -116,8 +116,6 @@ async def test_a_batch_that_finds_no_free_slot_waits_and_then_goes(client, conta
     slots = _slots(worker_ctx)
     taken = await slots.acquire_up_to(prop.id, "someone-else", settings.delivery_slots_per_property)
     assert len(taken) == settings.delivery_slots_per_property
-    from workers.delivery import deliver_messages
-
     with respx.mock as provider:
         route = provider.post(TWILIO).mock(
             side_effect=[httpx.Response(201, json={"sid": f"SM{i}" + "1" * 31, "status": "queued"}) for i in range(3)]
@@ -161,3 +159,50 @@ async def test_an_outcome_that_cannot_be_recorded_does_not_lose_the_others(
     # the batch's one transaction failed on the repeated id; each outcome was then recorded alone: one of the
     # two sharing an id keeps "sending" (the provider had it: the stuck-send sweep settles it, never resends)
     assert statuses == [("sending", None), ("sent", "SMaaaa"), ("sent", "SMbbbb")]
+
+
+async def test_a_delivery_job_goes_on_with_its_propertys_other_waiting_sends(
+    client, container, settings, worker_ctx, arq_pool
+):
+    prop, other = await make_property(container), await make_property(container, "Other")
+    await make_user(container, prop, email="s@hotel.test")
+    for p, number in ((prop, "+15017122661"), (other, "+15017122662")):
+        await connect_channel(container, p, Channel.SMS, settings={"from_number": number})
+    await client.login("s@hotel.test", "correct horse")
+
+    async def send(phone: str) -> uuid.UUID:
+        cid = (await guest_writes(container, prop, phone, "Hi", channel=Channel.SMS)).conversation.id
+        response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "Hi"})
+        return uuid.UUID(response.json()["id"])
+
+    first = [await send(f"+3364444{i:04d}") for i in range(3)]
+    later = [await send(f"+3364444{i:04d}") for i in range(3, 6)]  # a burst's later sends, not relayed yet
+    retrying = await send("+33644449999")
+    async with container.sessions() as session:  # waiting for a retry: its own job, at its own time
+        await session.execute(
+            messages.update()
+            .where(messages.c.id == retrying)
+            .values(next_attempt_at=container.clock.now(), error_code="twilio_20500")
+        )
+        await session.commit()
+    other_cid = (await guest_writes(container, other, "+33644448888", "Hi", channel=Channel.SMS)).conversation.id
+    clerk = await make_user(container, other, email="o@hotel.test")
+    async with container.uow() as uow:  # another property's send, waiting too
+        from domain.services.messaging import send_free_form
+
+        sent = await send_free_form(uow, other.id, other_cid, clerk.id, Channel.SMS, "Hi", container.clock.now())
+        elsewhere = sent.id
+        await uow.commit()
+
+    with respx.mock as provider:
+        route = provider.post(TWILIO).mock(
+            side_effect=[
+                httpx.Response(201, json={"sid": f"SM{i:02d}" + "7" * 30, "status": "queued"}) for i in range(9)
+            ]
+        )
+        counts = await deliver_messages(worker_ctx, str(prop.id), [str(i) for i in first])
+    assert counts == {"sent": 6} and route.call_count == 6
+    rows = await _rows(container, [*first, *later, retrying, elsewhere])
+    assert {rows[i]["status"] for i in [*first, *later]} == {"sent"}
+    assert rows[retrying]["status"] == "queued", "a send waiting for its retry is not taken early"
+    assert rows[elsewhere]["status"] == "queued", "another property's sends are its own jobs' work"
