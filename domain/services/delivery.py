@@ -166,19 +166,43 @@ async def deliver_many(
     look_ahead: LookAhead | None = None,
     sending_lease: timedelta | None = None,
 ) -> dict[uuid.UUID, DeliveryOutcome]:
-    """Several queued messages of one property: claimed in one transaction, handed to the provider
-    `concurrency` at a time, their outcomes recorded in one transaction. Each message goes through the
-    same claim and the same recording as a single one, so its rules (never twice, opt-outs, spending cap,
-    retries) do not depend on the company it travels in.
+    """Several queued messages of one property, `concurrency` at a time: each group claimed in one
+    transaction, handed to the provider at once, its outcomes recorded in one transaction. Each message goes
+    through the same claim and the same recording as a single one, so its rules (never twice, opt-outs,
+    spending cap, retries) do not depend on the company it travels in. Only a group in flight is marked
+    `sending`: a worker that dies leaves at most that many messages of unknown outcome, not the whole batch.
 
     A message found `sending` is someone else's until `sending_lease` has passed (None: at once): only then
     is its worker presumed dead and the message settled as "outcome unknown"."""
+    wanted = list(dict.fromkeys(message_ids))
+    size = max(1, concurrency)
+    senders: dict[Channel, ChannelSender | ProviderFailure] = {}
+    outcomes: dict[uuid.UUID, DeliveryOutcome] = {}
+    for start in range(0, len(wanted), size):
+        group = wanted[start : start + size]
+        outcomes |= await _deliver_group(
+            new_uow, gateway, property_id, group, clock, policy, senders, look_ahead, sending_lease
+        )
+    return outcomes
+
+
+async def _deliver_group(
+    new_uow: Callable[[], UnitOfWork],
+    gateway: ChannelGateway,
+    property_id: uuid.UUID,
+    message_ids: list[uuid.UUID],
+    clock: Clock,
+    policy: RetryPolicy,
+    senders: dict[Channel, ChannelSender | ProviderFailure],
+    look_ahead: LookAhead | None,
+    sending_lease: timedelta | None,
+) -> dict[uuid.UUID, DeliveryOutcome]:
     outcomes: dict[uuid.UUID, DeliveryOutcome] = {}
     requests: list[OutboundRequest] = []
     async with new_uow() as uow:
         if look_ahead is not None:
             await look_ahead(uow, property_id, message_ids)
-        for message_id in dict.fromkeys(message_ids):
+        for message_id in message_ids:
             request, outcomes[message_id] = await _claim(uow, property_id, message_id, clock, sending_lease)
             if request is not None:
                 requests.append(request)
@@ -186,10 +210,8 @@ async def deliver_many(
     if not requests:
         return outcomes
 
-    limit = asyncio.Semaphore(max(1, concurrency))
     # one connection read per channel for the batch (a channel that cannot send fails each of its messages)
-    senders: dict[Channel, ChannelSender | ProviderFailure] = {}
-    for channel in {r.channel for r in requests}:
+    for channel in {r.channel for r in requests} - senders.keys():
         try:
             senders[channel] = await gateway.sender_for(property_id, channel)
         except ProviderFailure as exc:
@@ -199,11 +221,10 @@ async def deliver_many(
         sender = senders[request.channel]
         if isinstance(sender, ProviderFailure):
             return None, sender
-        async with limit:
-            try:
-                return await sender.send(request), None
-            except ProviderFailure as exc:
-                return None, exc
+        try:
+            return await sender.send(request), None
+        except ProviderFailure as exc:
+            return None, exc
 
     answers = await asyncio.gather(*(hand_over(r) for r in requests))
 
