@@ -30,20 +30,26 @@ async def _rows(container, ids):
     return {r["id"]: r for r in found}
 
 
-async def test_a_burst_goes_in_batch_jobs_and_every_message_gets_its_own_outcome(
-    client, container, settings, worker_ctx, arq_pool
-):
+async def _hotel_sending(client, container, phones: list[str]):
+    """A property with SMS connected whose staff wrote to each of these guests: (property, message id by phone)."""
     prop = await make_property(container)
     await make_user(container, prop, email="s@hotel.test")
     await connect_channel(container, prop, Channel.SMS, settings={"from_number": "+15017122661"})
     await client.login("s@hotel.test", "correct horse")
-    phones = [f"+3361111{i:04d}" for i in range(1, 13)]  # includes UNSUBSCRIBED and FAILING
     ids: dict[str, uuid.UUID] = {}
     for phone in phones:
         cid = (await guest_writes(container, prop, phone, "Hi", channel=Channel.SMS)).conversation.id
         response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "Hello"})
         assert response.status_code == 202
         ids[phone] = uuid.UUID(response.json()["id"])
+    return prop, ids
+
+
+async def test_a_burst_goes_in_batch_jobs_and_every_message_gets_its_own_outcome(
+    client, container, settings, worker_ctx, arq_pool
+):
+    phones = [f"+3361111{i:04d}" for i in range(1, 13)]  # includes UNSUBSCRIBED and FAILING
+    prop, ids = await _hotel_sending(client, container, phones)
 
     assert await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock) == len(phones)
     queued = await arq_pool.queued_jobs()
@@ -101,15 +107,8 @@ async def test_a_burst_goes_in_batch_jobs_and_every_message_gets_its_own_outcome
 
 
 async def test_a_batch_that_finds_no_free_slot_waits_and_then_goes(client, container, settings, worker_ctx, arq_pool):
-    prop = await make_property(container)
-    await make_user(container, prop, email="s@hotel.test")
-    await connect_channel(container, prop, Channel.SMS, settings={"from_number": "+15017122661"})
-    await client.login("s@hotel.test", "correct horse")
-    ids = []
-    for i in range(3):
-        cid = (await guest_writes(container, prop, f"+3362222{i:04d}", "Hi", channel=Channel.SMS)).conversation.id
-        response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "Hi"})
-        ids.append(uuid.UUID(response.json()["id"]))
+    prop, by_phone = await _hotel_sending(client, container, [f"+3362222{i:04d}" for i in range(3)])
+    ids = list(by_phone.values())
     await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock)
     from workers.delivery import _slots
 
@@ -135,15 +134,8 @@ async def test_a_batch_that_finds_no_free_slot_waits_and_then_goes(client, conta
 async def test_an_outcome_that_cannot_be_recorded_does_not_lose_the_others(
     client, container, settings, worker_ctx, arq_pool
 ):
-    prop = await make_property(container)
-    await make_user(container, prop, email="s@hotel.test")
-    await connect_channel(container, prop, Channel.SMS, settings={"from_number": "+15017122661"})
-    await client.login("s@hotel.test", "correct horse")
-    ids = []
-    for i in range(3):
-        cid = (await guest_writes(container, prop, f"+3363333{i:04d}", "Hi", channel=Channel.SMS)).conversation.id
-        response = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "Hi"})
-        ids.append(uuid.UUID(response.json()["id"]))
+    prop, by_phone = await _hotel_sending(client, container, [f"+3363333{i:04d}" for i in range(3)])
+    ids = list(by_phone.values())
     await relay_once(container.sessions, ArqJobQueue(arq_pool), container.clock)
     by_to = {"+33633330000": "SMaaaa", "+33633330001": "SMaaaa", "+33633330002": "SMbbbb"}  # a provider bug
 
