@@ -33,11 +33,11 @@ from domain.message_status import MessageStatus
 from domain.ports.concurrency import DeliverySlots
 from domain.ports.unit_of_work import UnitOfWork
 from domain.services.delivery import DeliveryOutcome, deliver, deliver_many
+from workers.relay import DELIVERY_BATCH
 
 log = logging.getLogger("workers.delivery")
-# how long one delivery job goes on with its property's waiting sends, and how many it takes at a time
+# how long one delivery job goes on with its property's waiting sends (taken DELIVERY_BATCH at a time)
 DRAIN_SECONDS = 30.0
-DRAIN_BATCH = 100
 
 
 def _slots(ctx: dict[str, Any]) -> DeliverySlots:
@@ -129,7 +129,7 @@ async def deliver_messages(ctx: dict[str, Any], property_id: str, message_ids: l
                 counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
             if time.monotonic() > until:
                 break
-            batch = await waiting_sends(ctx["sessions"], uuid.UUID(property_id), DRAIN_BATCH)
+            batch = await waiting_sends(ctx["sessions"], uuid.UUID(property_id), DELIVERY_BATCH)
     finally:
         await slots.release_all(uuid.UUID(property_id), held)
     return counts
