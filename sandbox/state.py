@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sandbox.callback_poster import CallbackPoster
+
 
 def _delays_from_env() -> tuple[float, ...]:
     given = os.environ.get("SANDBOX_CALLBACK_DELAYS", "")
@@ -26,8 +28,9 @@ class SandboxState:
     # ("0.3,0.8,2.0") changes them for a whole process (a benchmark's what-if: callbacks after a burst)
     callback_delays: tuple[float, ...] = field(default_factory=lambda: _delays_from_env())
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    # status callbacks posted at once at most (see sandbox/twilio.py)
+    # status callbacks posted at once at most (see sandbox/twilio.py), over the poster's kept-alive connections
     callback_senders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    callback_poster: CallbackPoster = field(default_factory=CallbackPoster)
     # WhatsApp templates as Meta holds them: id -> creation body plus "status"
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
     review_delay: float = 1.0

@@ -1,15 +1,18 @@
 """A fake Twilio Messages API: 201 JSON, form bodies, basic auth, signed status callbacks, guest SMS on demand.
 
-Like Twilio, it knows each account's auth token (it reads the connection the product stored) and
-signs every callback with it.
+Like Twilio, it signs every callback with the account's auth token: the one the send authenticated
+with, or for a guest's message the one the product stored for the account.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import secrets
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -44,16 +47,23 @@ async def auth_token_of(request: Request, account_sid: str) -> str | None:
     return container.secret_box.open(sealed).get("auth_token") if sealed else None
 
 
-async def post_signed(request: Request, url: str, form: dict[str, str], token: str) -> int:
-    container = request.app.state.container
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme != "Basic":
+        return None
+    try:
+        user, _, password = base64.b64decode(encoded).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return user, password
+
+
+async def post_signed(state: SandboxState, url: str, form: dict[str, str], token: str) -> int:
     signature = compute(url, list(form.items()), token)
-    response = await container.http.post(url, data=form, headers={"X-Twilio-Signature": signature})
-    return int(response.status_code)
+    return await state.callback_poster.post_form(url, form, {"X-Twilio-Signature": signature})
 
 
-async def _callbacks(
-    request: Request, state: SandboxState, url: str, token: str, base: dict[str, str], to: str
-) -> None:
+async def _callbacks(state: SandboxState, url: str, token: str, base: dict[str, str], to: str) -> None:
     steps: list[dict[str, str]] = [{"MessageStatus": "sent"}]
     steps.append(
         {"MessageStatus": "undelivered", "ErrorCode": "30007"}
@@ -67,7 +77,7 @@ async def _callbacks(
             # a few callbacks in flight at once, like a provider's own sender pool: thousands of concurrent
             # requests would make the HTTP client's pool the busiest thing on the machine
             async with state.callback_senders:
-                await post_signed(request, url, form, token)
+                await post_signed(state, url, form, token)
     except Exception:  # the product may be shutting down; a fake provider just gives up
         log.warning("sandbox twilio callback failed", exc_info=True)
 
@@ -79,12 +89,8 @@ def twilio_router(state: SandboxState) -> APIRouter:
     async def account(account_sid: str, request: Request) -> JSONResponse:
         token = await auth_token_of(request, account_sid)
         state.record("twilio", request.url.path, {})
-        if not request.headers.get("authorization", "").startswith("Basic "):
-            return _error(20003, "Authenticate", 401)
-        import base64
-
-        given = base64.b64decode(request.headers["authorization"].split(" ", 1)[1]).decode().split(":", 1)
-        if given[0] != account_sid or (token is not None and given[1] != token) or given[1] == "wrong":
+        given = basic_credentials(request)
+        if given is None or given[0] != account_sid or (token is not None and given[1] != token) or given[1] == "wrong":
             return _error(20003, "Authenticate", 401)
         return JSONResponse(
             {"sid": account_sid, "friendly_name": "Sandbox hotel account", "status": "active", "type": "Full"}
@@ -92,12 +98,14 @@ def twilio_router(state: SandboxState) -> APIRouter:
 
     @router.post("/2010-04-01/Accounts/{account_sid}/Messages.json")
     async def send(account_sid: str, request: Request) -> JSONResponse:
-        form = dict((await request.form()).items())
+        # the product posts url-encoded forms; parsed directly, as the fake's cost is taken from the product's
+        form = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
         state.record("twilio", request.url.path, form)
         if state.fail_next:
             status, answer, headers = state.fail_next.pop(0)
             return JSONResponse(answer, status_code=status, headers=headers)
-        if not request.headers.get("authorization", "").startswith("Basic "):
+        credentials = basic_credentials(request)
+        if credentials is None:
             return _error(20003, "Authenticate", 401)
         to = str(form.get("To", ""))
         if not to.startswith("+") or not to[1:].isdigit():
@@ -106,7 +114,8 @@ def twilio_router(state: SandboxState) -> APIRouter:
             return _error(21610, "Attempt to send to unsubscribed recipient", 400)
         sid = "SM" + secrets.token_hex(16)
         callback = form.get("StatusCallback")
-        token = await auth_token_of(request, account_sid)
+        # Twilio signs with the account's auth token, the one this request authenticated with
+        token = credentials[1] if credentials[0] == account_sid else await auth_token_of(request, account_sid)
         if callback and token:
             base = {
                 "AccountSid": account_sid,
@@ -116,7 +125,7 @@ def twilio_router(state: SandboxState) -> APIRouter:
                 "SmsSid": sid,
                 "To": to,
             }
-            state.spawn(_callbacks(request, state, str(callback), token, base, to))
+            state.spawn(_callbacks(state, str(callback), token, base, to))
         return JSONResponse(
             {
                 "sid": sid,
@@ -166,7 +175,7 @@ def twilio_router(state: SandboxState) -> APIRouter:
             "FromCountry": "FR",
         }
         url = f"{request.app.state.container.settings.base_url}/webhooks/twilio/inbound"
-        status = await post_signed(request, url, form, token)
+        status = await post_signed(state, url, form, token)
         return JSONResponse({"sid": sid, "webhook_status": status})
 
     return router
