@@ -12,6 +12,9 @@ export const en = {
     notAvailableTitle: 'Not available yet',
     notAvailable: 'This part of the product is not available on this server yet. It will appear here once the server is updated.',
   },
+  secretShownOnce: {
+    copyFailed: 'Copying did not work in this browser. The text above is now selected: copy it by hand.',
+  },
   nav: {
     label: 'Main',
     inbox: 'Inbox',
@@ -863,6 +866,8 @@ export const en = {
     secretTitle: 'Signing secret',
     secretOnce: 'Copy it now: it will not be shown again.',
     secretDone: 'I have copied it',
+    secretCopy: 'Copy',
+    secretCopied: 'Copied',
     empty: 'No subscriptions yet.',
     paused: 'Paused',
     pause: 'Pause',

@@ -12,6 +12,9 @@ export const fr: Messages = {
     notAvailableTitle: 'Pas encore disponible',
     notAvailable: 'Cette partie du produit n’est pas encore disponible sur ce serveur. Elle apparaîtra ici après sa mise à jour.',
   },
+  secretShownOnce: {
+    copyFailed: 'La copie n’a pas fonctionné dans ce navigateur. Le texte ci-dessus est maintenant sélectionné : copiez-le vous-même.',
+  },
   nav: {
     label: 'Navigation principale',
     inbox: 'Boîte de réception',
@@ -863,6 +866,8 @@ export const fr: Messages = {
     secretTitle: 'Secret de signature',
     secretOnce: 'Copiez-le maintenant : il ne sera plus affiché.',
     secretDone: 'Je l’ai copié',
+    secretCopy: 'Copier',
+    secretCopied: 'Copié',
     empty: 'Aucun abonnement pour l’instant.',
     paused: 'En pause',
     pause: 'Mettre en pause',

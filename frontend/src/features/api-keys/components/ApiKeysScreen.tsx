@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { Spinner } from '@/components/LoadingScreen';
 import { QueryError } from '@/components/NotAvailable';
+import { SecretShownOnce } from '@/components/SecretShownOnce';
 import type { ApiKeyCreated, ApiKeyRole } from '@/lib/api-types';
 import { useSession } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
@@ -13,33 +14,18 @@ import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../api/api-keys';
 /** The new key, shown once: the server never returns it again. */
 function NewKey({ created, onDone }: { created: ApiKeyCreated; onDone: () => void }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.key);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
   return (
-    <div className="alert alert--success new-key" role="status" data-testid="new-key">
-      <p>
-        <strong>{t('apiKeys.createdTitle', { name: created.name })}</strong>
-      </p>
-      <p>{t('apiKeys.shownOnce')}</p>
-      <code className="new-key__value" data-testid="new-key-value">
-        {created.key}
-      </code>
-      <div className="actions actions--start">
-        <button type="button" className="button button--small" onClick={() => void copy()}>
-          {copied ? t('apiKeys.copied') : t('apiKeys.copy')}
-        </button>
-        <button type="button" className="button button--small button--primary" onClick={onDone}>
-          {t('apiKeys.done')}
-        </button>
-      </div>
-    </div>
+    <SecretShownOnce
+      title={t('apiKeys.createdTitle', { name: created.name })}
+      value={created.key}
+      warning={t('apiKeys.shownOnce')}
+      copyLabel={t('apiKeys.copy')}
+      copiedLabel={t('apiKeys.copied')}
+      dismissLabel={t('apiKeys.done')}
+      onDismiss={onDone}
+      testId="new-key"
+      valueTestId="new-key-value"
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '@/components/ErrorMessage';
 import { Spinner } from '@/components/LoadingScreen';
 import { QueryError } from '@/components/NotAvailable';
+import { SecretShownOnce } from '@/components/SecretShownOnce';
 import { WEBHOOK_EVENTS, type WebhookSubscription, type WebhookSubscriptionCreated } from '@/lib/api-types';
 import { useSession } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
@@ -24,23 +25,21 @@ const EVENT_LABELS = {
   'scheduled_send.done': 'webhooks.eventNames.scheduled_send_done',
 } as const;
 
+/** The signing secret, shown once: integrators need it to check X-GMC-Signature. */
 function NewSecret({ created, onDone }: { created: WebhookSubscriptionCreated; onDone: () => void }) {
   const { t } = useTranslation();
   return (
-    <div className="alert alert--success new-key" role="status" data-testid="webhook-secret">
-      <p>
-        <strong>{t('webhooks.secretTitle')}</strong>
-      </p>
-      <p>{t('webhooks.secretOnce')}</p>
-      <code className="new-key__value" data-testid="webhook-secret-value">
-        {created.secret}
-      </code>
-      <div className="actions actions--start">
-        <button type="button" className="button button--small button--primary" onClick={onDone}>
-          {t('webhooks.secretDone')}
-        </button>
-      </div>
-    </div>
+    <SecretShownOnce
+      title={t('webhooks.secretTitle')}
+      value={created.secret}
+      warning={t('webhooks.secretOnce')}
+      copyLabel={t('webhooks.secretCopy')}
+      copiedLabel={t('webhooks.secretCopied')}
+      dismissLabel={t('webhooks.secretDone')}
+      onDismiss={onDone}
+      testId="webhook-secret"
+      valueTestId="webhook-secret-value"
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Dialog } from '@/components/Dialog';
 import { Spinner } from '@/components/LoadingScreen';
 import { QueryError } from '@/components/NotAvailable';
+import { SecretShownOnce } from '@/components/SecretShownOnce';
 import type { Role, StaffMember } from '@/lib/api-types';
 import { useSession } from '@/lib/auth';
 import { formatDateTime } from '@/lib/format';
@@ -42,33 +43,18 @@ function RoleName({ role }: { role: string }) {
 /** The link, shown once: the server keeps only its hash. */
 function NewInvitation({ created, onDone }: { created: InvitationCreated; onDone: () => void }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.link);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
   return (
-    <div className="alert alert--success new-key" role="status" data-testid="new-invitation">
-      <p>
-        <strong>{t('users.invitedTitle', { email: created.email })}</strong>
-      </p>
-      <p>{created.emailed ? t('users.emailed') : t('users.notEmailed')}</p>
-      <code className="new-key__value" data-testid="invitation-link">
-        {created.link}
-      </code>
-      <div className="actions actions--start">
-        <button type="button" className="button button--small" onClick={() => void copy()}>
-          {copied ? t('users.copied') : t('users.copyLink')}
-        </button>
-        <button type="button" className="button button--small button--primary" onClick={onDone}>
-          {t('users.done')}
-        </button>
-      </div>
-    </div>
+    <SecretShownOnce
+      title={t('users.invitedTitle', { email: created.email })}
+      value={created.link}
+      warning={created.emailed ? t('users.emailed') : t('users.notEmailed')}
+      copyLabel={t('users.copyLink')}
+      copiedLabel={t('users.copied')}
+      dismissLabel={t('users.done')}
+      onDismiss={onDone}
+      testId="new-invitation"
+      valueTestId="invitation-link"
+    />
   );
 }
 
