@@ -14,6 +14,7 @@ from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.http_client import make_http_client
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.realtime.redis_events import RedisEventPublisher
 from adapters.security.argon2_password_hasher import Argon2PasswordHasher
@@ -59,7 +60,7 @@ def build_container(
     engine = make_engine(settings.database_url, pre_ping=False)
     sessions = make_session_factory(engine)
     redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30)
-    client = http or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    client = http or make_http_client()
     box = FernetSecretBox(settings.encryption_key)
     publisher = RedisEventPublisher(redis)
     return Container(

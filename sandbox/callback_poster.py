@@ -94,8 +94,12 @@ class CallbackPoster:
     @staticmethod
     async def _exchange(connection: _Connection, target: str, head: list[tuple[str, str]], body: bytes) -> int:
         http = connection.http
-        for event in (h11.Request(method="POST", target=target, headers=head), h11.Data(data=body), h11.EndOfMessage()):
-            connection.writer.write(http.send(event) or b"")
+        for outgoing in (
+            h11.Request(method="POST", target=target, headers=head),
+            h11.Data(data=body),
+            h11.EndOfMessage(),
+        ):
+            connection.writer.write(http.send(outgoing) or b"")
         await connection.writer.drain()
         status = 0
         while True:
@@ -107,4 +111,4 @@ class CallbackPoster:
             elif isinstance(event, h11.EndOfMessage):
                 return status
             elif isinstance(event, h11.ConnectionClosed):
-                raise h11.RemoteProtocolError("the server closed the connection before answering")
+                raise h11.RemoteProtocolError("the server closed the connection before answering", 502)

@@ -26,6 +26,7 @@ from adapters.db.connection_store import SqlaConnectionStore
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.http_client import make_http_client
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.queue.arq_job_queue import DELIVER_BATCH_JOB, DELIVER_JOB, ArqJobQueue
 from adapters.realtime.redis_events import RedisEventPublisher
@@ -79,7 +80,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     # room for every job slot (max_jobs) and the relay: a job never waits for a connection another holds
     ctx["engine"] = make_engine(settings.database_url or "", pool_size=12)
     ctx["sessions"] = make_session_factory(ctx["engine"])
-    ctx["http"] = ctx.get("http") or httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+    ctx["http"] = ctx.get("http") or make_http_client()
     box = FernetSecretBox(settings.encryption_key or "")
     ctx["box"] = box
     ctx["airbnb"] = airbnb_gateway(settings, ctx["http"])
