@@ -9,7 +9,7 @@ import uuid
 
 import httpx
 import respx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from adapters.db.tables import guests, messages
 from adapters.queue.arq_job_queue import DELIVER_BATCH_JOB, ArqJobQueue
@@ -198,3 +198,31 @@ async def test_a_delivery_job_goes_on_with_its_propertys_other_waiting_sends(
     assert {rows[i]["status"] for i in [*first, *later]} == {"sent"}
     assert rows[retrying]["status"] == "queued", "a send waiting for its retry is not taken early"
     assert rows[elsewhere]["status"] == "queued", "another property's sends are its own jobs' work"
+
+
+async def test_a_slow_call_does_not_hold_the_others_and_sending_never_exceeds_the_slots(
+    client, container, settings, worker_ctx, arq_pool
+):
+    phones = [f"+3365555{i:04d}" for i in range(40)]
+    prop, by_phone = await _hotel_sending(client, container, phones)
+    slow, answered_before_slow = phones[0], []  # the first claimed
+    most_sending = 0
+
+    async def twilio(request: httpx.Request) -> httpx.Response:
+        nonlocal most_sending
+        async with container.sessions() as session:  # what a worker killed now would leave unknown
+            sending = await session.scalar(select(func.count()).where(messages.c.status == "sending"))
+        most_sending = max(most_sending, sending)
+        to = dict(httpx.QueryParams(request.content.decode()))["To"]
+        await asyncio.sleep(1.5 if to == slow else 0.005)
+        answered_before_slow.append("slow" if to == slow else to)
+        return httpx.Response(201, json={"sid": "SM" + to[1:].rjust(32, "0"), "status": "queued"})
+
+    with respx.mock as provider:
+        provider.post(TWILIO).mock(side_effect=twilio)
+        counts = await deliver_messages(worker_ctx, str(prop.id), [str(i) for i in by_phone.values()])
+    assert counts == {"sent": 40}
+    assert most_sending <= settings.delivery_concurrency, "never more in flight or unrecorded than the slots"
+    # the slow call's slot was the only one held: the others kept flowing through the remaining slots
+    assert answered_before_slow.index("slow") >= 30, answered_before_slow.index("slow")
+    assert {r["status"] for r in (await _rows(container, list(by_phone.values()))).values()} == {"sent"}
