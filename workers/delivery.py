@@ -83,9 +83,10 @@ async def deliver_message(ctx: dict[str, Any], property_id: str, message_id: str
 
 
 async def deliver_messages(ctx: dict[str, Any], property_id: str, message_ids: list[str]) -> dict[str, int]:
-    """One property's queued messages in one job: claimed together, handed to the provider as many at a time
-    as the property has free slots (up to `DELIVERY_CONCURRENCY`), recorded together: a property never has
-    more provider calls in flight than its slots, whether its messages travel alone or in batches.
+    """One property's queued messages in one job, with as many provider calls in flight as the property has
+    free slots (up to `DELIVERY_CONCURRENCY`), claimed and recorded several at a time while the others are
+    in flight (domain/services/delivery.py): a property never has more calls in flight, nor more messages
+    `sending`, than its slots, whether its messages travel alone or in batches.
 
     In a burst the job then goes on with the property's other waiting sends (up to `DRAIN_SECONDS`), so the
     slots it holds stay busy while the burst's other jobs wait; those find their messages handled.
