@@ -59,7 +59,7 @@ bench-webhooks: $(STAMPS)/python
 bench-planning: $(STAMPS)/python
 	$(PY) -m bench.sched_planning
 
-# planning paths and 10,000 scheduled sends due the same minute, through the sandbox Twilio (about 15 minutes)
+# planning paths and 10,000 scheduled sends due the same minute, through the sandbox Twilio (about 6 minutes)
 bench-scheduler: $(STAMPS)/python
 	$(PY) -m bench.scheduler
 
