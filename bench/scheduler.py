@@ -366,6 +366,12 @@ def main() -> None:
         help="WHAT-IF only: the fake Twilio posts each send's first status callback this many seconds after"
         " the send (default: the sandbox's own 0.3 s), to measure the send path without the callbacks",
     )
+    parser.add_argument(
+        "--provider-latency",
+        default="",
+        help="WHAT-IF only: 'LOW,HIGH' seconds the fake Twilio takes to answer each send (uniform), as a real"
+        " provider does (default: at once)",
+    )
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args()
     began = time.monotonic()
@@ -407,6 +413,8 @@ def main() -> None:
             provider_env = infra.product_env(stack, f"http://127.0.0.1:{provider_port}", sandbox=True)
             if args.callbacks_after:
                 provider_env["SANDBOX_CALLBACK_DELAYS"] = f"{args.callbacks_after},0.8,2.0"
+            if args.provider_latency:
+                provider_env["SANDBOX_TWILIO_LATENCY"] = args.provider_latency
             provider = infra.spawn_uvicorn("provider", "api.asgi:app", provider_env, logs, provider_port)
             procs.append(provider)
             provider.wait_ready("/readyz")

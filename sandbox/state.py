@@ -12,6 +12,11 @@ from typing import Any
 from sandbox.callback_poster import CallbackPoster
 
 
+def _latency_from_env() -> tuple[float, float]:
+    low, _, high = os.environ.get("SANDBOX_TWILIO_LATENCY", "0,0").partition(",")
+    return float(low), float(high or low)
+
+
 def _delays_from_env() -> tuple[float, ...]:
     given = os.environ.get("SANDBOX_CALLBACK_DELAYS", "")
     return tuple(float(part) for part in given.split(",")) if given else (0.3, 0.8, 2.0)
@@ -28,6 +33,9 @@ class SandboxState:
     # ("0.3,0.8,2.0") changes them for a whole process (a benchmark's what-if: callbacks after a burst)
     callback_delays: tuple[float, ...] = field(default_factory=lambda: _delays_from_env())
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    # seconds the fake Twilio takes to answer a send, drawn uniformly from (low, high); SANDBOX_TWILIO_LATENCY
+    # ("0.1,0.4") sets it for a process: a real provider's time per call, for a benchmark's what-if
+    twilio_latency: tuple[float, float] = field(default_factory=_latency_from_env)
     # status callbacks posted at once at most (see sandbox/twilio.py), over the poster's kept-alive connections
     callback_senders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     callback_poster: CallbackPoster = field(default_factory=CallbackPoster)

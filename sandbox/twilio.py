@@ -10,6 +10,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import random
 import secrets
 from typing import Any
 from urllib.parse import parse_qsl
@@ -112,6 +113,8 @@ def twilio_router(state: SandboxState) -> APIRouter:
             return _error(21211, f"The 'To' number {to} is not a valid phone number.", 400)
         if to in state.unsubscribed:
             return _error(21610, "Attempt to send to unsubscribed recipient", 400)
+        if state.twilio_latency[1] > 0:
+            await asyncio.sleep(random.uniform(*state.twilio_latency))  # noqa: S311 - a simulated delay
         sid = "SM" + secrets.token_hex(16)
         callback = form.get("StatusCallback")
         # Twilio signs with the account's auth token, the one this request authenticated with

@@ -173,18 +173,14 @@ async def deliver_many(
     recording as a single one, so its rules (never twice, opt-outs, spending cap, retries) do not depend on
     the company it travels in.
 
-    The calls overlap the database work: messages are claimed several at a time as soon as as many outcomes
-    are recorded, so the provider has calls in flight while the worker writes (sending a group, then
-    recording it, left the provider idle during every transaction and the group waiting for its slowest
-    call: with a real provider's 100-500 ms per call, that halves a property's sends per second).
+    The calls overlap the database work: whatever came back is recorded, and as many messages claimed, while
+    the other calls are in flight (sending a group, then recording it, left the provider idle during every
+    transaction and the group waiting for its slowest call).
 
     A message found `sending` is someone else's until `sending_lease` has passed (None: at once): only then
     is its worker presumed dead and the message settled as "outcome unknown"."""
     wanted = deque(dict.fromkeys(message_ids))
     limit = max(1, concurrency)
-    # claimed together, recorded together: each is a transaction, so the bigger the cheaper, while the rest
-    # of the window keeps calls in flight during it (and a slow call holds one slot, not the whole group)
-    step = max(1, limit * 3 // 4)
     senders: dict[Channel, ChannelSender | ProviderFailure] = {}
     outcomes: dict[uuid.UUID, DeliveryOutcome] = {}
     running: set[asyncio.Task[Handed]] = set()
@@ -192,17 +188,19 @@ async def deliver_many(
     unrecorded = 0  # claimed here and not recorded yet: in flight, or back and waiting to be recorded
     try:
         while wanted or running or finished:
-            room = limit - unrecorded
-            if wanted and room > 0 and room >= min(step, len(wanted)):
-                group = [wanted.popleft() for _ in range(min(room, len(wanted)))]
+            if finished:
+                # everything back since the last write, in one transaction: the groups grow by themselves
+                # when writing is slow next to the calls (a busy machine), and stay small, keeping the
+                # slots busy, when the calls are the slow part (a real provider's 100-500 ms)
+                handed, finished = finished, []
+                await _record_group(new_uow, property_id, handed, clock, policy, look_ahead, outcomes)
+                unrecorded -= len(handed)
+            elif wanted and unrecorded < limit:
+                group = [wanted.popleft() for _ in range(min(limit - unrecorded, len(wanted)))]
                 requests = await _claim_group(new_uow, property_id, group, clock, sending_lease, look_ahead, outcomes)
                 await _open_senders(gateway, property_id, requests, senders)
                 running |= {asyncio.create_task(_hand_over(senders, r)) for r in requests}
                 unrecorded += len(requests)
-            elif finished and (len(finished) >= step or not running):
-                handed, finished = finished, []
-                await _record_group(new_uow, property_id, handed, clock, policy, look_ahead, outcomes)
-                unrecorded -= len(handed)
             else:
                 done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 finished += [task.result() for task in done if task.exception() is None]
