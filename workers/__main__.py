@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 from arq.worker import Worker
 
 from api.observability import configure_logging
@@ -7,9 +9,20 @@ from api.settings import Settings
 from workers.main import worker_settings
 
 
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it exists, as uvicorn picks for the API: arq takes whatever loop is current, and the
+    standard one cost the workers a large share of their CPU in a burst of sends (bench/README.md, session 5)."""
+    try:
+        import uvloop
+    except ImportError:  # Windows: uvloop is not built there
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
+    asyncio.set_event_loop(_event_loop())
     Worker(**worker_settings(settings)).run()
 
 
