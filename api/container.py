@@ -14,6 +14,7 @@ from adapters.crypto.fernet_secret_box import FernetSecretBox
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.routing_cache import RoutingCache
 from adapters.db.unit_of_work import SqlaUnitOfWork
+from adapters.db.webhook_store import EventWriter
 from adapters.http_client import make_http_client
 from adapters.pricing.json_rate_table import load_rate_table
 from adapters.realtime.redis_events import RedisEventPublisher
@@ -40,6 +41,8 @@ class Container:
     clock: Clock
     rates: RateTable
     airbnb: HttpAirbnbGateway | None
+    # provider callbacks arriving together are stored in one statement
+    events: EventWriter
     # which property a provider's number belongs to, remembered briefly (hits only) for the webhooks
     routes: RoutingCache = field(default_factory=RoutingCache)
 
@@ -88,6 +91,7 @@ def build_container(
         clock=clock or SystemClock(),
         rates=load_rate_table(),
         airbnb=airbnb_gateway(settings, client),
+        events=EventWriter(sessions),
     )
 
 

@@ -11,8 +11,14 @@ from cryptography.fernet import Fernet
 class FernetSecretBox:
     """Encrypts provider secrets (tokens, auth tokens, passwords) before they reach the database."""
 
+    # opened secrets remembered by their sealed form (a changed secret is a new sealed form): every signed
+    # status callback of a burst checks the same account's auth token, and decrypting it each time was a
+    # twentieth of the API's CPU. Bounded; the plaintexts are in this process's memory whenever used anyway.
+    REMEMBERED = 256
+
     def __init__(self, key: str | bytes) -> None:
         self._fernet = Fernet(key)
+        self._opened: dict[bytes, str] = {}
 
     def seal(self, secrets: dict[str, Any]) -> bytes:
         return self._fernet.encrypt(json.dumps(secrets).encode())
@@ -20,7 +26,14 @@ class FernetSecretBox:
     def open(self, token: bytes | None) -> dict[str, Any]:
         if not token:
             return {}
-        return dict(json.loads(self._fernet.decrypt(token)))
+        sealed = bytes(token)
+        plain = self._opened.get(sealed)
+        if plain is None:
+            plain = self._fernet.decrypt(sealed).decode()  # raises for a token of another key, never remembered
+            if len(self._opened) >= self.REMEMBERED:
+                self._opened.pop(next(iter(self._opened)))  # the oldest first
+            self._opened[sealed] = plain
+        return dict(json.loads(plain))  # a fresh dict each time: callers may change theirs
 
 
 def load_or_create_key(data_dir: Path, name: str = "encryption.key") -> str:

@@ -178,8 +178,7 @@ async def webhook(request: Request, container: ContainerDep) -> Response:
     if owner is None:
         log.warning("airbnb webhook for an unknown host")
         return Response(status_code=200)
-    await webhook_store.store_event(
-        container.sessions,
+    await container.events.store(
         "airbnb",
         body,
         webhook_store.kept_headers(request.headers.items()),

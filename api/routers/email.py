@@ -131,8 +131,7 @@ async def inbound_email(request: Request, container: ContainerDep) -> Response:
     key = key_of(raw)
     if key is None:
         return problem_response(request, 400, "malformed_payload", "The body is not an e-mail (it has no From header).")
-    stored = await webhook_store.store_event(
-        container.sessions,
+    stored = await container.events.store(
         "email",
         raw,
         webhook_store.kept_headers(request.headers.items()),

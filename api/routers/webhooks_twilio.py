@@ -107,8 +107,7 @@ async def _store(request: Request, container: ContainerDep, kind: str) -> Respon
         return problem_response(request, 400, "malformed_payload", f"The callback lacks {', '.join(missing)}.")
     key = f"{kind}:{form.get('MessageSid', '')}:{form.get('MessageStatus', '')}:{form.get('ErrorCode', '')}"
     payload = json.dumps({"kind": kind, "form": params}).encode()
-    stored = await webhook_store.store_event(
-        container.sessions,
+    stored = await container.events.store(
         "twilio",
         payload,
         webhook_store.kept_headers(request.headers.items()),

@@ -117,8 +117,7 @@ async def receive(request: Request, container: ContainerDep) -> Response:
         return Response(status_code=200)
     properties = {c["property_id"] for c in connections}
     owner = next(iter(properties)) if len(properties) == 1 else None
-    stored = await webhook_store.store_event(
-        container.sessions,
+    stored = await container.events.store(
         "whatsapp",
         body,
         webhook_store.kept_headers(request.headers.items()),
