@@ -170,13 +170,13 @@ async def _retry_later(ctx: dict[str, Any], property_id: str, message_id: str, o
 
 async def look_ahead(uow: UnitOfWork, property_id: uuid.UUID, message_ids: Sequence[uuid.UUID]) -> None:
     """What claiming or recording a batch reads, in a few statements instead of a few per message: the
-    messages (locked), their conversations, guests and, for Airbnb, bookings."""
+    messages (locked) and, for those to claim, their conversations, guests and, for Airbnb, bookings."""
     sqla = cast(SqlaUnitOfWork, uow)
     found = await cast(SqlaMessageRepository, sqla.messages).prefetch_ids(property_id, message_ids)
     if not any(m.status == MessageStatus.QUEUED for m in found):
         return  # recording outcomes: only the messages are read (a refusal's opt-out reads its guest alone)
     conversations = await cast(SqlaConversationRepository, sqla.conversations).prefetch_ids(
-        property_id, {m.conversation_id for m in found}
+        property_id, {m.conversation_id for m in found if m.status == MessageStatus.QUEUED}
     )
     await cast(SqlaGuestRepository, sqla.guests).prefetch_ids(c.guest_id for c in conversations)
     airbnb = {m.conversation_id for m in found if m.channel == Channel.AIRBNB}

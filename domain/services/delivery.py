@@ -188,16 +188,17 @@ async def deliver_many(
     unrecorded = 0  # claimed here and not recorded yet: in flight, or back and waiting to be recorded
     try:
         while wanted or running or finished:
-            if finished:
-                # everything back since the last write, in one transaction: the groups grow by themselves
-                # when writing is slow next to the calls (a busy machine), and stay small, keeping the
-                # slots busy, when the calls are the slow part (a real provider's 100-500 ms)
+            if finished or (wanted and unrecorded < limit):
+                # whatever came back since the last write is recorded, and as many messages claimed as that frees,
+                # in one transaction: the groups grow by themselves when writing is slow next to the calls (a
+                # busy machine), and stay small, keeping the slots busy, when the calls are the slow part (a
+                # real provider's 100-500 ms)
                 handed, finished = finished, []
-                await _record_group(new_uow, property_id, handed, clock, policy, look_ahead, outcomes)
                 unrecorded -= len(handed)
-            elif wanted and unrecorded < limit:
                 group = [wanted.popleft() for _ in range(min(limit - unrecorded, len(wanted)))]
-                requests = await _claim_group(new_uow, property_id, group, clock, sending_lease, look_ahead, outcomes)
+                requests = await _record_and_claim(
+                    new_uow, property_id, handed, group, clock, policy, sending_lease, look_ahead, outcomes
+                )
                 await _open_senders(gateway, property_id, requests, senders)
                 running |= {asyncio.create_task(_hand_over(senders, r)) for r in requests}
                 unrecorded += len(requests)
@@ -226,6 +227,40 @@ async def deliver_many(
 Handed = tuple[OutboundRequest, SendReceipt | None, ProviderFailure | None]
 
 
+async def _record_and_claim(
+    new_uow: Callable[[], UnitOfWork],
+    property_id: uuid.UUID,
+    handed: list[Handed],
+    group: list[uuid.UUID],
+    clock: Clock,
+    policy: RetryPolicy,
+    sending_lease: timedelta | None,
+    look_ahead: LookAhead | None,
+    outcomes: dict[uuid.UUID, DeliveryOutcome],
+) -> list[OutboundRequest]:
+    """Records the answers handed back and claims the next messages in one transaction (one per turn of the
+    window instead of two: half the commits of a burst). If that transaction fails, each part is done again
+    on its own, so joining them changes no outcome. Returns the requests to hand over."""
+    if not handed:
+        return await _claim_group(new_uow, property_id, group, clock, sending_lease, look_ahead, outcomes)
+    if not group:
+        await _record_group(new_uow, property_id, handed, clock, policy, look_ahead, outcomes)
+        return []
+    try:
+        async with new_uow() as uow:
+            if look_ahead is not None:
+                await look_ahead(uow, property_id, [request.message_id for request, _, _ in handed] + group)
+            recorded = await _record_in(uow, handed, clock, policy, outcomes)
+            requests, claimed = await _claim_in(uow, property_id, group, clock, sending_lease)
+            await uow.commit()
+    except Exception:
+        log.warning("recording and claiming together failed; each is done on its own", exc_info=True)
+        await _record_group(new_uow, property_id, handed, clock, policy, look_ahead, outcomes)
+        return await _claim_group(new_uow, property_id, group, clock, sending_lease, look_ahead, outcomes)
+    outcomes |= recorded | claimed
+    return requests
+
+
 async def _claim_group(
     new_uow: Callable[[], UnitOfWork],
     property_id: uuid.UUID,
@@ -236,16 +271,29 @@ async def _claim_group(
     outcomes: dict[uuid.UUID, DeliveryOutcome],
 ) -> list[OutboundRequest]:
     """Claims the messages in one transaction: the requests to hand over (the others have their outcome)."""
-    requests: list[OutboundRequest] = []
     async with new_uow() as uow:
         if look_ahead is not None:
             await look_ahead(uow, property_id, message_ids)
-        for message_id in message_ids:
-            request, outcomes[message_id] = await _claim(uow, property_id, message_id, clock, sending_lease)
-            if request is not None:
-                requests.append(request)
+        requests, claimed = await _claim_in(uow, property_id, message_ids, clock, sending_lease)
         await uow.commit()
+    outcomes |= claimed
     return requests
+
+
+async def _claim_in(
+    uow: UnitOfWork,
+    property_id: uuid.UUID,
+    message_ids: list[uuid.UUID],
+    clock: Clock,
+    sending_lease: timedelta | None,
+) -> tuple[list[OutboundRequest], dict[uuid.UUID, DeliveryOutcome]]:
+    requests: list[OutboundRequest] = []
+    claimed: dict[uuid.UUID, DeliveryOutcome] = {}
+    for message_id in message_ids:
+        request, claimed[message_id] = await _claim(uow, property_id, message_id, clock, sending_lease)
+        if request is not None:
+            requests.append(request)
+    return requests, claimed
 
 
 async def _open_senders(
@@ -285,12 +333,7 @@ async def _record_group(
         async with new_uow() as uow:
             if look_ahead is not None:
                 await look_ahead(uow, property_id, [request.message_id for request, _, _ in handed])
-            recorded = {
-                request.message_id: await _record(
-                    uow, request, outcomes[request.message_id], receipt, failure, clock, policy
-                )
-                for request, receipt, failure in handed
-            }
+            recorded = await _record_in(uow, handed, clock, policy, outcomes)
             await uow.commit()
         outcomes |= recorded
         return
@@ -303,10 +346,24 @@ async def _record_group(
         try:
             async with new_uow() as uow:
                 claimed = outcomes[request.message_id]
-                outcomes[request.message_id] = await _record(uow, request, claimed, receipt, failure, clock, policy)
+                outcome = await _record(uow, request, claimed, receipt, failure, clock, policy)
                 await uow.commit()
+            outcomes[request.message_id] = outcome  # only once committed: a failed record leaves it `sending`
         except Exception:
             log.exception("a delivery outcome could not be recorded", extra={"message_id": str(request.message_id)})
+
+
+async def _record_in(
+    uow: UnitOfWork,
+    handed: list[Handed],
+    clock: Clock,
+    policy: RetryPolicy,
+    outcomes: dict[uuid.UUID, DeliveryOutcome],
+) -> dict[uuid.UUID, DeliveryOutcome]:
+    return {
+        request.message_id: await _record(uow, request, outcomes[request.message_id], receipt, failure, clock, policy)
+        for request, receipt, failure in handed
+    }
 
 
 async def _record(

@@ -226,3 +226,29 @@ async def test_a_slow_call_does_not_hold_the_others_and_sending_never_exceeds_th
     # the slow call's slot was the only one held: the others kept flowing through the remaining slots
     assert answered_before_slow.index("slow") >= 30, answered_before_slow.index("slow")
     assert {r["status"] for r in (await _rows(container, list(by_phone.values()))).values()} == {"sent"}
+
+
+async def test_an_answer_that_cannot_be_recorded_leaves_the_others_recorded_and_claimed(
+    client, container, settings, worker_ctx, arq_pool, caplog
+):
+    """Recording a turn's answers and claiming the next messages share a transaction: when it fails (here a
+    provider id already filed for another message), each part is done again on its own."""
+    phones = [f"+3366666{i:04d}" for i in range(40)]
+    prop, by_phone = await _hotel_sending(client, container, phones)
+    clash = phones[25]  # answered with the id the provider gave the first message
+
+    async def twilio(request: httpx.Request) -> httpx.Response:
+        to = dict(httpx.QueryParams(request.content.decode()))["To"]
+        await asyncio.sleep(0.005)
+        sid = "SM" + (phones[0] if to == clash else to)[1:].rjust(32, "0")
+        return httpx.Response(201, json={"sid": sid, "status": "queued"})
+
+    with respx.mock as provider:
+        route = provider.post(TWILIO).mock(side_effect=twilio)
+        counts = await deliver_messages(worker_ctx, str(prop.id), [str(i) for i in by_phone.values()])
+    assert route.call_count == 40, "every message handed over once, none again"
+    assert counts == {"sent": 39, "sending": 1}, "what the job reports is what was recorded"
+    assert "recording and claiming together failed" in caplog.text
+    rows = await _rows(container, list(by_phone.values()))
+    assert rows[by_phone[clash]]["status"] == "sending", "left for the sweep to settle as outcome unknown"
+    assert {rows[by_phone[p]]["status"] for p in phones if p != clash} == {"sent"}
