@@ -1,21 +1,24 @@
-"""The HTTP client the provider adapters share: httpx, with a cheaper "did the server hang up?" check.
+"""The HTTP client the provider adapters share: httpx on a network layer of plain asyncio streams.
 
-Before each request and after each response, httpcore's pool asks every idle kept-alive connection whether
-its socket is readable (a server that closed it). Through anyio, each question builds the stream's whole
-attribute table, a `getpeername` system call among it, before the poll itself. With a property's 16 sends
-in flight to one provider that is 16 idle connections asked twice per send: 40 % of a worker's CPU per SMS
-in a burst (bench/README.md, session 4). The streams here keep their socket and only poll it.
+httpx hands connections to httpcore, whose default network layer goes through anyio: each read and write
+opens a cancel scope (a `current_task` lookup and a timer), and before each request the pool asks every idle
+kept-alive connection "did the server hang up?", which anyio answers by building the stream's attribute
+table (a `getpeername` system call among it) and polling the socket. With a property's 16 sends in flight to
+one provider, that was a large part of a delivery worker's CPU per SMS in a burst (bench/README.md, sessions 4
+and 5). Here the streams are asyncio's own: the event loop already reads every socket as data or the end of
+the stream arrives, so "did the server hang up?" is a look at the stream's state, without a system call, and
+a timeout is asyncio's.
 
 httpx has no parameter for httpcore's network backend, so the transport sets it on the pool it built; the
-pool, the limits and the rest are httpx's own.
+pool, the limits, TLS settings and the rest are httpx's own (so respx, which replaces the pool's request
+handling in tests, still sees every request).
 """
 
 # ruff: noqa: ASYNC109 - the `timeout` parameters are httpcore's network-stream interface
 
 from __future__ import annotations
 
-import select
-import socket
+import asyncio
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -26,55 +29,86 @@ import httpx
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
-def make_http_client(timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=timeout, transport=_Transport())
+def make_http_client(
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT, *, verify: ssl.SSLContext | bool = True
+) -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=timeout, transport=_Transport(verify))
 
 
 class _Transport(httpx.AsyncHTTPTransport):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, verify: ssl.SSLContext | bool) -> None:
+        super().__init__(verify=verify)
         pool: Any = self._pool
-        pool._network_backend = _Backend(pool._network_backend)
+        if not hasattr(pool, "_network_backend"):  # an httpcore that moved it: fail at start-up, not silently
+            raise RuntimeError("httpcore's connection pool has no _network_backend to replace")
+        pool._network_backend = AsyncioBackend()
 
 
-def _readable(sock: socket.socket) -> bool:
-    """httpcore's own test: readable now (data, or the end of the stream) without waiting."""
-    if sock.fileno() == -1:
-        return True
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
-
-
-class _Stream(httpcore.AsyncNetworkStream):
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-        self._socket: socket.socket | None = inner.get_extra_info("socket")
+class AsyncioStream(httpcore.AsyncNetworkStream):
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._reader.read(max_bytes)
+        except TimeoutError as exc:
+            raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
+        except OSError as exc:
+            raise httpcore.ReadError(str(exc)) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
+        if not buffer:
+            return
+        try:
+            self._writer.write(buffer)
+            if self._writer.transport.get_write_buffer_size():  # only wait when the socket could not take it all
+                async with asyncio.timeout(timeout):
+                    await self._writer.drain()
+        except TimeoutError as exc:
+            raise httpcore.WriteTimeout(str(exc) or "write timed out") from exc
+        except (OSError, RuntimeError) as exc:  # RuntimeError: written to a transport already closed
+            raise httpcore.WriteError(str(exc)) from exc
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        self._writer.close()
+        try:
+            await self._writer.wait_closed()
+        except (OSError, ssl.SSLError):
+            pass  # closing a connection the other side already dropped
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+        try:
+            async with asyncio.timeout(timeout):
+                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "TLS handshake timed out") from exc
+        except (OSError, ssl.SSLError) as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        return self
 
     def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable" and self._socket is not None:
-            return _readable(self._socket)
-        return self._inner.get_extra_info(info)
+        if info == "is_readable":
+            return self._hung_up()
+        names = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
+        return self._writer.get_extra_info(names[info]) if info in names else None
+
+    def _hung_up(self) -> bool:
+        """What httpcore's check is for: an idle connection the server closed, or one with bytes nobody asked
+        for. The loop has already read whatever arrived, so the stream's state answers it."""
+        unread = getattr(self._reader, "_buffer", b"")  # StreamReader keeps what arrived there
+        return (
+            self._writer.transport.is_closing()
+            or self._reader.at_eof()
+            or self._reader.exception() is not None
+            or bool(unread)
+        )
 
 
-class _Backend(httpcore.AsyncNetworkBackend):
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
-        self._inner = inner
-
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
     async def connect_tcp(
         self,
         host: str,
@@ -83,12 +117,35 @@ class _Backend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+        local = (local_address, 0) if local_address else None
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        _apply(writer, socket_options)
+        return AsyncioStream(reader, writer)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.connect_unix_socket(path, timeout, socket_options))
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_unix_connection(path)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from exc
+        _apply(writer, socket_options)
+        return AsyncioStream(reader, writer)
 
     async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+        await asyncio.sleep(seconds)
+
+
+def _apply(writer: asyncio.StreamWriter, socket_options: Iterable[Any] | None) -> None:
+    sock = writer.get_extra_info("socket")
+    for option in socket_options or ():
+        sock.setsockopt(*option)

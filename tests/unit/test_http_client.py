@@ -1,0 +1,167 @@
+"""The provider client's own network layer (adapters/http_client.py) against real local servers: connections
+kept alive and reused, one the server closed replaced before it is used, TLS verified, timeouts and refusals
+raised as httpx's errors."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import ipaddress
+import ssl
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from adapters.http_client import make_http_client
+
+BODY = b'{"sid":"SM1","status":"queued"}'
+ANSWER = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
+
+
+class Server:
+    """HTTP/1.1 with keep-alive; `after_answer` says what to do once a request is answered."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.requests = 0
+        self.after_answer = "keep"  # "keep", "close", "garbage" (bytes nobody asked for), "silent" (never answer)
+        self.port = 0
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")
+                    ),
+                    0,
+                )
+                await reader.readexactly(length)
+                self.requests += 1
+                if self.after_answer == "silent":
+                    await asyncio.sleep(10)
+                writer.write(ANSWER)
+                await writer.drain()
+                if self.after_answer == "close":
+                    break
+                if self.after_answer == "garbage":
+                    await asyncio.sleep(0.01)  # once the client has read its answer
+                    writer.write(b"HTTP/1.1 200 OK\r\n")
+                    await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    served = Server()
+    listening = await asyncio.start_server(served.handle, "127.0.0.1", 0)
+    served.port = listening.sockets[0].getsockname()[1]
+    yield served
+    listening.close()
+
+
+async def _post(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    return await client.post(url, data={"To": "+33612345678", "Body": "Hello"}, auth=("AC1", "token"))
+
+
+async def test_connections_are_kept_alive_and_reused(server: Server) -> None:
+    async with make_http_client() as client:
+        for _ in range(3):
+            response = await _post(client, f"http://127.0.0.1:{server.port}/Messages.json")
+            assert response.status_code == 201 and response.json() == {"sid": "SM1", "status": "queued"}
+    assert (server.connections, server.requests) == (1, 3)
+
+
+@pytest.mark.parametrize("hang_up", ["close", "garbage"])
+async def test_a_connection_the_server_closed_or_spoiled_is_replaced_before_it_is_used(server: Server, hang_up) -> None:
+    server.after_answer = hang_up
+    async with make_http_client() as client:
+        for _ in range(3):
+            await asyncio.sleep(0.05)  # the loop sees the close (or the stray bytes) while the connection is idle
+            assert (await _post(client, f"http://127.0.0.1:{server.port}/")).status_code == 201
+    assert (server.connections, server.requests) == (3, 3), "each request on a fresh connection, none failed"
+
+
+async def test_concurrent_calls_each_get_their_own_answer(server: Server) -> None:
+    async with make_http_client() as client:
+        answers = await asyncio.gather(*(_post(client, f"http://127.0.0.1:{server.port}/") for _ in range(16)))
+    assert [a.status_code for a in answers] == [201] * 16
+    assert server.requests == 16 and server.connections <= 16
+
+
+async def test_a_provider_that_does_not_answer_times_out(server: Server) -> None:
+    server.after_answer = "silent"
+    async with make_http_client(httpx.Timeout(0.3)) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            await _post(client, f"http://127.0.0.1:{server.port}/")
+
+
+async def test_a_refused_connection_is_a_connect_error(server: Server) -> None:
+    listening = await asyncio.start_server(server.handle, "127.0.0.1", 0)
+    closed_port = listening.sockets[0].getsockname()[1]
+    listening.close()
+    await listening.wait_closed()
+    async with make_http_client() as client:
+        with pytest.raises(httpx.ConnectError):
+            await _post(client, f"http://127.0.0.1:{closed_port}/")
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+async def test_tls_is_verified_against_the_trusted_authorities(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    served = Server()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    listening = await asyncio.start_server(served.handle, "127.0.0.1", 0, ssl=server_tls)
+    port = listening.sockets[0].getsockname()[1]
+    try:
+        trusting = ssl.create_default_context(cafile=str(cert))
+        async with make_http_client(verify=trusting) as client:
+            for _ in range(2):
+                response = await _post(client, f"https://localhost:{port}/Messages.json")
+                assert response.status_code == 201 and response.json()["sid"] == "SM1"
+        assert (served.connections, served.requests) == (1, 2), "the TLS connection kept alive too"
+        async with make_http_client() as client:  # the system's authorities do not know this certificate
+            with pytest.raises(httpx.ConnectError):
+                await _post(client, f"https://localhost:{port}/")
+    finally:
+        listening.close()
