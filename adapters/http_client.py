@@ -19,6 +19,7 @@ handling in tests, still sees every request).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -73,10 +74,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     async def aclose(self) -> None:
         self._writer.close()
-        try:
+        with contextlib.suppress(OSError, ssl.SSLError):  # closing a connection the other side already dropped
             await self._writer.wait_closed()
-        except (OSError, ssl.SSLError):
-            pass  # closing a connection the other side already dropped
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
