@@ -17,9 +17,9 @@ from sandbox.whatsapp import whatsapp_router
 from sandbox.whatsapp_templates import templates_router
 
 
-def sandbox_router(settings: Settings, state: SandboxState | None = None) -> APIRouter:
+def sandbox_router(settings: Settings, state: SandboxState | None = None, prefix: str = "/sandbox") -> APIRouter:
     state = state or SandboxState()
-    router = APIRouter(prefix="/sandbox", include_in_schema=False)
+    router = APIRouter(prefix=prefix, include_in_schema=False)
     router.include_router(whatsapp_router(state))  # first: its POST /inject must win over POST /{template_id}
     router.include_router(templates_router(state))
     router.include_router(twilio_router(state))
