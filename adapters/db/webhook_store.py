@@ -151,23 +151,34 @@ class EventWriter:
         return await answer
 
     async def _write_waiting(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
-            try:
-                ids = await store_events(self._sessions, [event for event, _ in batch])
-            except Exception as failure:
-                if len(batch) == 1:
-                    _answer(batch[0][1], failure=failure)
-                    continue
-                log.warning("events stored together failed; storing them one by one", exc_info=True)
-                for event, answer in batch:
-                    try:
-                        _answer(answer, (await store_events(self._sessions, [event]))[0])
-                    except Exception as alone:
-                        _answer(answer, failure=alone)
-                continue
-            for (_, answer), event_id in zip(batch, ids, strict=True):
-                _answer(answer, event_id)
+        batch: list[tuple[IncomingEvent, asyncio.Future[int | None]]] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+                await self._write(batch)
+        except BaseException:
+            # the writer itself stopped (cancelled at shutdown): no caller may wait forever for an answer
+            for _, answer in batch + self._waiting:
+                answer.cancel()
+            self._waiting = []
+            raise
+
+    async def _write(self, batch: list[tuple[IncomingEvent, asyncio.Future[int | None]]]) -> None:
+        try:
+            ids = await store_events(self._sessions, [event for event, _ in batch])
+        except Exception as failure:
+            if len(batch) == 1:
+                _answer(batch[0][1], failure=failure)
+                return
+            log.warning("events stored together failed; storing them one by one", exc_info=True)
+            for event, answer in batch:
+                try:
+                    _answer(answer, (await store_events(self._sessions, [event]))[0])
+                except Exception as alone:
+                    _answer(answer, failure=alone)
+            return
+        for (_, answer), event_id in zip(batch, ids, strict=True):
+            _answer(answer, event_id)
 
 
 def _answer(answer: asyncio.Future[int | None], event_id: int | None = None, failure: Exception | None = None) -> None:

@@ -84,3 +84,25 @@ async def test_callbacks_arriving_during_a_write_go_together_in_the_next(contain
     later = [writer.store("twilio", f"{i}".encode(), {}, prop.id, now, key=f"later-{i}") for i in range(5)]
     answers = await asyncio.gather(first, *later)
     assert statements == [1, 5] and answers == sorted(answers)
+
+
+async def test_callers_are_not_left_waiting_when_the_writer_is_stopped(container, monkeypatch):
+    prop = await make_property(container)
+    now = container.clock.now()
+    started = asyncio.Event()
+
+    async def stuck(sessions, events):
+        started.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(webhook_store, "store_events", stuck)
+    writer = EventWriter(container.sessions)
+    first = asyncio.create_task(writer.store("twilio", b"1", {}, prop.id, now, key="1"))
+    await started.wait()
+    second = asyncio.create_task(writer.store("twilio", b"2", {}, prop.id, now, key="2"))  # waits for the next write
+    await asyncio.sleep(0)
+    assert writer._writing is not None
+    writer._writing.cancel()
+    for caller in (first, second):
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(caller, timeout=2)
