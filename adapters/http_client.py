@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import socket
 import ssl
+from asyncio import staggered
 from collections.abc import Iterable
 from typing import Any
 
@@ -119,7 +122,7 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local = (local_address, 0) if local_address else None
         try:
             async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_connection(host, port, local_addr=local)
+                reader, writer = await _happy_eyeballs(host, port, local)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
         except OSError as exc:
@@ -142,6 +145,40 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+# RFC 8305: a name with several addresses (IPv6 and IPv4) is tried one address after another, the next starting
+# 250 ms after the previous unless it failed sooner, so an address that swallows packets does not eat the whole
+# connect timeout. anyio did this for httpx; uvloop's create_connection has no happy_eyeballs_delay, so it is
+# done here with asyncio's own staggered race.
+HAPPY_EYEBALLS_DELAY = 0.25
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _happy_eyeballs(host: str, port: int, local: tuple[str, int] | None) -> Streams:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = _interleaved([(family, str(info[0])) for family, _, _, _, info in infos])
+    if len(addresses) <= 1:
+        return await _open_one(addresses[0] if addresses else host, port, local)
+    attempts = [functools.partial(_open_one, address, port, local) for address in addresses]
+    opened, _, errors = await staggered.staggered_race(attempts, HAPPY_EYEBALLS_DELAY)
+    if opened is None:
+        raise next((e for e in reversed(errors) if e is not None), OSError(f"could not connect to {host}"))
+    return opened  # type: ignore[no-any-return]
+
+
+async def _open_one(address: str, port: int, local: tuple[str, int] | None) -> Streams:
+    return await asyncio.open_connection(address, port, local_addr=local)
+
+
+def _interleaved(found: list[tuple[int, str]]) -> list[str]:
+    """Addresses in resolver order, alternating families from the first one's (RFC 8305, section 4)."""
+    first = [a for f, a in found if f == found[0][0]] if found else []
+    other = [a for f, a in found if found and f != found[0][0]]
+    mixed = [a for pair in zip(first, other, strict=False) for a in pair]
+    rest = first[len(other) :] + other[len(first) :]
+    return list(dict.fromkeys(mixed + rest))
 
 
 def _apply(writer: asyncio.StreamWriter, socket_options: Iterable[Any] | None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import ipaddress
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -165,3 +166,36 @@ async def test_tls_is_verified_against_the_trusted_authorities(tmp_path: Path) -
                 await _post(client, f"https://localhost:{port}/")
     finally:
         listening.close()
+
+
+async def test_a_silent_address_does_not_eat_the_connect_timeout(server: Server, monkeypatch) -> None:
+    """A name with two addresses whose first swallows packets: the second is tried 250 ms later (RFC 8305)."""
+    from adapters import http_client
+
+    async def resolve(host, port, type):  # noqa: A002 - getaddrinfo's keyword
+        return [
+            (socket.AF_INET6, type, 6, "", ("2001:db8::1", port, 0, 0)),
+            (socket.AF_INET, type, 6, "", ("127.0.0.1", port)),
+        ]
+
+    real_open = http_client._open_one
+
+    async def open_one(address, port, local):
+        if address == "2001:db8::1":
+            await asyncio.sleep(60)  # a blackhole: no answer, no refusal
+        return await real_open(address, port, local)
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolve)
+    monkeypatch.setattr(http_client, "_open_one", open_one)
+    started = asyncio.get_running_loop().time()
+    async with make_http_client(httpx.Timeout(15.0, connect=5.0)) as client:
+        assert (await _post(client, f"http://provider.test:{server.port}/")).status_code == 201
+    assert asyncio.get_running_loop().time() - started < 2
+
+
+def test_addresses_alternate_families_from_the_first_ones() -> None:
+    from adapters.http_client import _interleaved
+
+    found = [(10, "a6"), (10, "b6"), (10, "c6"), (2, "a4"), (2, "b4")]
+    assert _interleaved(found) == ["a6", "a4", "b6", "b4", "c6"]
+    assert _interleaved([(2, "a4"), (2, "a4")]) == ["a4"]
