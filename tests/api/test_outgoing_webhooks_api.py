@@ -189,3 +189,22 @@ async def test_a_property_without_subscriptions_writes_no_event_rows(container):
     async with container.sessions() as session:
         events = (await session.execute(select(outgoing_webhook_events))).mappings().all()
     assert [(e["property_id"], e["event_type"]) for e in events] == [(subscribed.id, "message.received")]
+
+
+async def test_only_subscribed_properties_get_events_even_within_one_transaction(client, container):
+    subscribed, _ = await _hotel(client, container)
+    quiet = await make_property(container, "No subscriptions")
+    assert (
+        await client.post("/api/v1/webhook-subscriptions", json={"url": URL, "event_types": ["message.received"]})
+    ).status_code == 201
+    from domain.services.inbound import InboundMessage, record_inbound
+
+    async with container.uow() as uow:  # one transaction with both properties' changes
+        for prop, sid in ((quiet, "SMq"), (subscribed, "SMs"), (quiet, "SMq2")):
+            await record_inbound(
+                uow, prop.id, InboundMessage(Channel.SMS, sid, container.clock.now(), sid, phone="+33612345670")
+            )
+        await uow.commit()
+    async with container.sessions() as session:
+        events = (await session.execute(select(outgoing_webhook_events))).mappings().all()
+    assert [(e["property_id"], e["payload"]["body"]) for e in events] == [(subscribed.id, "SMs")]
