@@ -16,6 +16,7 @@ from redis.exceptions import ResponseError as RedisResponseError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.db.any_of import any_of
 from adapters.db.tables import outbox_events
 from adapters.db.webhook_store import PROCESS_TOPIC
 from adapters.queue.arq_job_queue import ArqJobQueue
@@ -65,7 +66,7 @@ async def relay_once(
                     "outbox row refused by the queue", extra={"outbox_id": row.id, "topic": row.topic}, exc_info=True
                 )
         await session.execute(
-            update(outbox_events).where(outbox_events.c.id.in_([r.id for r in rows])).values(relayed_at=clock.now())
+            update(outbox_events).where(any_of(outbox_events.c.id, [r.id for r in rows])).values(relayed_at=clock.now())
         )
         await session.commit()
         return len(rows)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.any_of import any_of
 from adapters.db.tables import (
     bookings,
     channel_connections,
@@ -167,7 +168,7 @@ class SqlaGuestRepository(_Repo):
         if not wanted:
             return []
         rows = await self.session.execute(
-            select(Guest).where(guests.c.property_id == property_id, guests.c.phone.in_(sorted(wanted)))
+            select(Guest).where(guests.c.property_id == property_id, any_of(guests.c.phone, sorted(wanted)))
         )
         found = list(rows.scalars())
         for guest in found:
@@ -178,7 +179,7 @@ class SqlaGuestRepository(_Repo):
 
     async def prefetch_ids(self, guest_ids: Iterable[uuid.UUID]) -> list[Guest]:
         """Many guests in one statement; later get() calls in this transaction are answered from it."""
-        found = await self._fetch(select(Guest).where(guests.c.id.in_(sorted(set(guest_ids)))))
+        found = await self._fetch(select(Guest).where(any_of(guests.c.id, sorted(set(guest_ids)))))
         self._ahead.update({("id", g.property_id, g.id): g for g in found})
         return found
 
@@ -232,7 +233,7 @@ class SqlaBookingRepository(_Repo):
 
     async def prefetch_ids(self, booking_ids: Iterable[uuid.UUID]) -> list[Booking]:
         """Many bookings in one statement; later get() calls in this transaction are answered from it."""
-        stmt = select(Booking).where(bookings.c.id.in_(sorted(set(booking_ids))))
+        stmt = select(Booking).where(any_of(bookings.c.id, sorted(set(booking_ids))))
         found = list((await self.session.execute(stmt)).scalars())
         self._ahead.update({("id", b.property_id, b.id): b for b in found})
         return found
@@ -242,7 +243,7 @@ class SqlaBookingRepository(_Repo):
         wanted = sorted(set(guest_ids))
         if not wanted:
             return
-        stmt = select(Booking).where(bookings.c.property_id == property_id, bookings.c.guest_id.in_(wanted))
+        stmt = select(Booking).where(bookings.c.property_id == property_id, any_of(bookings.c.guest_id, wanted))
         by_guest: dict[uuid.UUID, list[Booking]] = {g: [] for g in wanted}
         for booking in (await self.session.execute(stmt)).scalars():
             by_guest[booking.guest_id].append(booking)
@@ -286,7 +287,7 @@ class SqlaConversationRepository(_Repo):
             return
         stmt = (
             select(Conversation)
-            .where(conversations.c.property_id == property_id, conversations.c.guest_id.in_(sorted(wanted)))
+            .where(conversations.c.property_id == property_id, any_of(conversations.c.guest_id, sorted(wanted)))
             .order_by(conversations.c.id)
             .with_for_update()
         )
@@ -301,7 +302,9 @@ class SqlaConversationRepository(_Repo):
         wanted = sorted(set(conversation_ids))
         if not wanted:
             return []
-        stmt = select(Conversation).where(conversations.c.property_id == property_id, conversations.c.id.in_(wanted))
+        stmt = select(Conversation).where(
+            conversations.c.property_id == property_id, any_of(conversations.c.id, wanted)
+        )
         found = list((await self.session.execute(stmt)).scalars())
         self._ahead.update({(property_id, c.id): c for c in found})
         return found
@@ -357,7 +360,7 @@ class SqlaMessageRepository(_Repo):
         stmt = select(Message).where(
             messages.c.property_id == property_id,
             messages.c.channel == channel.value,
-            messages.c.provider_message_id.in_(sorted(wanted)),
+            any_of(messages.c.provider_message_id, sorted(wanted)),
         )
         for message in (await self.session.execute(stmt)).scalars():
             known.setdefault((property_id, channel.value, message.provider_message_id or ""), message)
@@ -385,7 +388,7 @@ class SqlaMessageRepository(_Repo):
             return []
         stmt = (
             select(Message)
-            .where(messages.c.property_id == property_id, messages.c.id.in_(wanted))
+            .where(messages.c.property_id == property_id, any_of(messages.c.id, wanted))
             .order_by(messages.c.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -467,7 +470,7 @@ class SqlaConnectionDirectory(_Repo):
 
 class SqlaScheduledRuleRepository(_Repo):
     async def prefetch_ids(self, rule_ids: Iterable[uuid.UUID]) -> None:
-        stmt = select(ScheduledRule).where(scheduled_rules.c.id.in_(sorted(set(rule_ids))))
+        stmt = select(ScheduledRule).where(any_of(scheduled_rules.c.id, sorted(set(rule_ids))))
         self._ahead.update({(r.property_id, r.id): r for r in (await self.session.execute(stmt)).scalars()})
 
     async def get(self, property_id: uuid.UUID, rule_id: uuid.UUID) -> ScheduledRule | None:

@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, LargeBinary, Text, bindparam, select, text, upd
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.db.any_of import any_of
 from adapters.db.tables import channel_connections, webhook_events
 
 PROCESS_TOPIC = "webhook.process"
@@ -68,7 +69,7 @@ async def connections_by_external_id(
         return []
     rows = await session.execute(
         select(channel_connections).where(
-            channel_connections.c.channel == channel, channel_connections.c.external_id.in_(ids)
+            channel_connections.c.channel == channel, any_of(channel_connections.c.external_id, ids)
         )
     )
     return [dict(r) for r in rows.mappings()]
@@ -204,7 +205,7 @@ async def claim_events(session: AsyncSession, event_ids: list[int], now: datetim
     """
     rows = await session.execute(
         update(webhook_events)
-        .where(webhook_events.c.id.in_(event_ids), webhook_events.c.processed_at.is_(None))
+        .where(any_of(webhook_events.c.id, event_ids), webhook_events.c.processed_at.is_(None))
         .values(processed_at=now)
         .returning(webhook_events.c.id, webhook_events.c.provider, webhook_events.c.body, webhook_events.c.property_id)
     )

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.db.any_of import any_of
 from adapters.db.tables import (
     outgoing_webhook_attempts,
     outgoing_webhook_deliveries,
@@ -135,7 +136,7 @@ async def fan_out(session: AsyncSession, now: datetime, batch: int = 200) -> int
     if rows:
         await session.execute(insert(deliveries), rows)
     await session.execute(
-        delete(outgoing_webhook_events).where(outgoing_webhook_events.c.id.in_([e["id"] for e in events]))
+        delete(outgoing_webhook_events).where(any_of(outgoing_webhook_events.c.id, [e["id"] for e in events]))
     )
     return len(rows)
 
