@@ -24,7 +24,7 @@ import functools
 import socket
 import ssl
 from asyncio import staggered
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from typing import Any
 
 import httpcore
@@ -120,28 +120,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         local = (local_address, 0) if local_address else None
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await _happy_eyeballs(host, port, local)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-        _apply(writer, socket_options)
-        return AsyncioStream(reader, writer)
+        return await _connected(_happy_eyeballs(host, port, local), timeout, socket_options)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_unix_connection(path)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-        _apply(writer, socket_options)
-        return AsyncioStream(reader, writer)
+        return await _connected(asyncio.open_unix_connection(path), timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
@@ -181,7 +165,18 @@ def _interleaved(found: list[tuple[int, str]]) -> list[str]:
     return list(dict.fromkeys(mixed + rest))
 
 
-def _apply(writer: asyncio.StreamWriter, socket_options: Iterable[Any] | None) -> None:
+async def _connected(
+    opening: Coroutine[Any, Any, Streams], timeout: float | None, socket_options: Iterable[Any] | None
+) -> AsyncioStream:
+    """The opened connection as httpcore's stream, with httpcore's errors for a timeout or a refusal."""
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await opening
+    except TimeoutError as exc:
+        raise httpcore.ConnectTimeout(str(exc) or "connection timed out") from exc
+    except OSError as exc:
+        raise httpcore.ConnectError(str(exc)) from exc
     sock = writer.get_extra_info("socket")
     for option in socket_options or ():
         sock.setsockopt(*option)
+    return AsyncioStream(reader, writer)

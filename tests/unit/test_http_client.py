@@ -5,6 +5,7 @@ raised as httpx's errors."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import ipaddress
 import socket
@@ -37,32 +38,34 @@ class Server:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = next(
-                    (
-                        int(line.split(b":")[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length")
-                    ),
-                    0,
-                )
-                await reader.readexactly(length)
-                self.requests += 1
-                if self.after_answer == "silent":
-                    await asyncio.sleep(10)
-                writer.write(ANSWER)
-                await writer.drain()
-                if self.after_answer == "close":
-                    break
-                if self.after_answer == "garbage":
-                    await asyncio.sleep(0.01)  # once the client has read its answer
-                    writer.write(b"HTTP/1.1 200 OK\r\n")
-                    await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):  # the client hung up
+                await self._serve(reader, writer)
         finally:
             writer.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length")
+                ),
+                0,
+            )
+            await reader.readexactly(length)
+            self.requests += 1
+            if self.after_answer == "silent":
+                await asyncio.sleep(10)
+            writer.write(ANSWER)
+            await writer.drain()
+            if self.after_answer == "close":
+                break
+            if self.after_answer == "garbage":
+                await asyncio.sleep(0.01)  # once the client has read its answer
+                writer.write(b"HTTP/1.1 200 OK\r\n")
+                await writer.drain()
 
 
 @pytest.fixture
