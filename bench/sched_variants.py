@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.worker import Worker
 from sqlalchemy import select
 
 from adapters.db.tables import planned_sends
 from api.observability import configure_logging
 from api.settings import Settings
 from workers import main as worker_main
+from workers.arq_worker import LeanPollWorker
 
 _original_dispatch = worker_main.dispatch_planned
 
@@ -44,7 +44,7 @@ def main() -> None:
     worker_main.dispatch_planned = dispatch_planned  # type: ignore[assignment]  # also used by sweep_planned
     settings = Settings()
     configure_logging(settings.log_level)
-    Worker(**worker_main.worker_settings(settings)).run()
+    LeanPollWorker(**worker_main.worker_settings(settings)).run()
 
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import asyncio
 
-from arq.worker import Worker
-
 from api.observability import configure_logging
 from api.settings import Settings
+from workers.arq_worker import LeanPollWorker
 from workers.main import worker_settings
 
 
@@ -23,7 +22,7 @@ def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
     asyncio.set_event_loop(_event_loop())
-    Worker(**worker_settings(settings)).run()
+    LeanPollWorker(**worker_settings(settings)).run()
 
 
 if __name__ == "__main__":

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from arq.worker import Worker
 
 from api.app import create_app
 from api.container import Container, build_container
 from api.demo_seed import DEMO_EMAIL, seed_demo
 from domain.clock import SystemClock
 from tests.live_server import free_port, serve
+from workers.arq_worker import LeanPollWorker
 from workers.main import worker_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
     capture = default_capture().start()
     capture.clear()
     password = await seed_demo(live) if demo else ""  # after the SMTP capture: the demo connects e-mail to it
-    worker = Worker(
+    worker = LeanPollWorker(
         **{
             **worker_settings(live_settings),
             "handle_signals": False,

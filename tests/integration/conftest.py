@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
-from arq.worker import Worker
 
 from domain.retry_policy import RetryPolicy
+from workers.arq_worker import LeanPollWorker
 from workers.main import shutdown, startup, worker_settings
 
 
@@ -37,13 +37,13 @@ async def worker_ctx(settings, container, arq_pool) -> AsyncIterator[dict[str, A
         await shutdown(ctx)
 
 
-async def run_worker_burst(settings, ctx: dict[str, Any]) -> Worker:
+async def run_worker_burst(settings, ctx: dict[str, Any]) -> LeanPollWorker:
     """Runs every queued job once, in this process, like a real arq worker would."""
     options = worker_settings(settings)
     options.update(
         on_startup=None, on_shutdown=None, ctx=ctx, burst=True, poll_delay=0, handle_signals=False, cron_jobs=[]
     )
-    worker = Worker(**options)
+    worker = LeanPollWorker(**options)
     try:
         await worker.main()
     finally:
