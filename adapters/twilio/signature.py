@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import parse_qs, urlparse, urlunparse
 
 
@@ -52,8 +52,15 @@ def is_valid(
         if body is None or hashlib.sha256(body).hexdigest() != query["bodySHA256"][0]:
             return False
         params = []
-    candidates = {_without_port(url), _with_port(url)}
+    expected = signature.encode()
+    # the URL as we were called first (it is almost always what Twilio signed); the port variants only if not
     return any(
-        hmac.compare_digest(compute(candidate, params, auth_token).encode(), signature.encode())
-        for candidate in candidates
+        hmac.compare_digest(compute(candidate, params, auth_token).encode(), expected) for candidate in _candidates(url)
     )
+
+
+def _candidates(url: str) -> Iterator[str]:
+    yield url
+    for variant in (_without_port(url), _with_port(url)):
+        if variant != url:
+            yield variant
