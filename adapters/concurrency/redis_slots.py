@@ -64,6 +64,11 @@ class RedisDeliverySlots:
         self._acquire = redis.register_script(_ACQUIRE)
         self._acquire_many = redis.register_script(_ACQUIRE_MANY)
 
+    @property
+    def lease_seconds(self) -> float:
+        """How long a slot stays taken when its holder never gives it back (a killed worker)."""
+        return self._lease
+
     @staticmethod
     def _key(property_id: uuid.UUID) -> str:
         return f"gmc:delivery-slots:{property_id}"
@@ -86,6 +91,11 @@ class RedisDeliverySlots:
 
     async def release(self, property_id: uuid.UUID, holder: str) -> None:
         await self._redis.zrem(self._key(property_id), holder)
+
+    async def holders(self, property_id: uuid.UUID) -> list[str]:
+        """Who holds the property's slots now (leases not ended), to tell what kind of job is using them."""
+        found = await self._redis.zrangebyscore(self._key(property_id), time.time(), "+inf")
+        return [h.decode() if isinstance(h, bytes) else str(h) for h in found]
 
     async def in_use(self, property_id: uuid.UUID) -> int:
         now = time.time()
