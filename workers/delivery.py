@@ -44,8 +44,10 @@ from domain.services.delivery import DeliveryOutcome, deliver, deliver_many
 from workers.relay import DELIVERY_BATCH
 
 log = logging.getLogger("workers.delivery")
-# how long one delivery job goes on with its property's waiting sends (taken DELIVERY_BATCH at a time)
-DRAIN_SECONDS = 30.0
+# how long one delivery job goes on with its property's waiting sends (taken DELIVERY_BATCH at a time) before
+# handing the rest to a new job: its slots are never renewed, so its last round (a provider call may take 20 s:
+# 5 s connect, 15 s read) must end within their lease (30 s); handing on costs one job per 10 s of a burst
+DRAIN_SECONDS = 10.0
 # a batch job's slots are held under names starting with this (a single send holds its slot under its id)
 BATCH_HOLDER = "batch:"
 
