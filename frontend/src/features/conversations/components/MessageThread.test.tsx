@@ -5,10 +5,10 @@ import { jsonResponse, mockFetch } from '@/testing/mock-fetch';
 import { renderWithProviders } from '@/testing/render';
 import { MessageThread } from './MessageThread';
 
+// instants, not local clock times: the thread shows days in the property's timezone (Europe/Paris in the
+// fixtures), so "09:30 today" on the test machine's clock was yesterday in Paris between 23:00 and 00:00 UTC
 const today = new Date();
-today.setHours(9, 30, 0, 0);
-const twoDaysAgo = new Date(today);
-twoDaysAgo.setDate(today.getDate() - 2);
+const twoDaysAgo = new Date(today.getTime() - 48 * 3600 * 1000);
 
 describe('MessageThread', () => {
   it('groups by day and shows direction, notes, channel and delivery status', async () => {
