@@ -218,11 +218,10 @@ async def _drainer_holds(slots: RedisDeliverySlots, property_id: uuid.UUID) -> b
 async def _drainer_will_send(
     ctx: dict[str, Any], slots: RedisDeliverySlots, property_id: uuid.UUID, message_id: uuid.UUID
 ) -> bool:
-    """A single send that finds the slots taken by a draining batch job, and still waits for its first attempt:
-    that job sends it or hands it on when it lets go (`_hand_on`), so this job need only come back after the
-    lease, like a waiting batch. In a 10,000-send burst, the sends the relay happened to hand over alone came
-    back every 2 s each (1,518 job runs in a quick run of bench.scheduler). A retry (its own time) or a held
-    send is not drained: it keeps the short waits."""
+    """A single send (a job that came back after waiting, or one the sweep re-queued) that finds the slots
+    taken by a draining batch job, and still waits for its first attempt: that job sends it or hands it on
+    when it lets go (`_hand_on`), so this job need only come back after the lease, like a waiting batch.
+    A retry (its own time) or a held send is not drained: it keeps the short waits."""
     if not await _drainer_holds(slots, property_id):
         return False
     return bool(await still_waiting(ctx["sessions"], property_id, [message_id]))
