@@ -88,8 +88,10 @@ async def running_product(settings, clock, *, demo: bool) -> AsyncIterator[Produ
     finally:
         worker_task.cancel()
         await asyncio.gather(worker_task, return_exceptions=True)
-        await worker.close()
-        await live.aclose()
+        try:
+            await worker.close()
+        finally:
+            await live.aclose()  # whatever the worker did: a leaked container outlives the test
 
 
 @pytest.fixture

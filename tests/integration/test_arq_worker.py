@@ -6,8 +6,9 @@ import asyncio
 import uuid
 from typing import Any
 
-from arq.connections import ArqRedis
+from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import in_progress_key_prefix
+from arq.worker import func
 
 from workers.arq_worker import LeanPollWorker
 
@@ -89,3 +90,46 @@ async def test_a_finished_job_whose_id_is_queued_again_is_started(arq_pool):
     finally:
         await worker.close()
     assert ran == ["again"]
+
+
+async def quick(ctx: dict[str, Any]) -> str:
+    return "done"
+
+
+async def test_closing_while_a_job_is_being_filed_still_shuts_down_whole(settings):
+    """Stopping a worker cancels its running jobs; one cancelled while arq files its result raised
+    CancelledError out of arq's own close, which then skipped on_shutdown (the relay and the database pool
+    stayed open) and its Redis pool. Ours returns, runs on_shutdown once and closes the pool."""
+    queue = f"test-queue:{uuid.uuid4().hex[:8]}"
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    shut_down: list[str] = []
+    filing, release = asyncio.Event(), asyncio.Event()
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        shut_down.append("relay stopped, engine disposed")
+
+    async def slow_filing(*args: Any, **kwargs: Any) -> None:
+        filing.set()
+        await release.wait()
+
+    worker = LeanPollWorker(
+        functions=[func(quick, name="quick")],
+        redis_pool=pool,
+        queue_name=queue,
+        handle_signals=False,
+        poll_delay=0.01,
+        on_shutdown=on_shutdown,
+    )
+    worker.finish_job = slow_filing  # type: ignore[method-assign]
+    await pool.enqueue_job("quick", _job_id=f"quick-{queue}", _queue_name=queue)
+    main = asyncio.create_task(worker.main())
+    await asyncio.wait_for(filing.wait(), 10)
+    main.cancel()
+    await asyncio.gather(main, return_exceptions=True)
+    try:
+        await worker.close()  # arq's raised CancelledError here
+    finally:
+        release.set()
+
+    assert shut_down == ["relay stopped, engine disposed"]
+    assert worker._pool is None  # set once its Redis pool is closed
