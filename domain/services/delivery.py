@@ -339,7 +339,12 @@ async def _record_group(
         return
     except Exception:
         if len(handed) == 1:
-            raise
+            # alone it stays `sending` (settled later as outcome unknown), as in a group below; raising
+            # would fail the whole batch and send its waiting messages one job each
+            log.exception(
+                "a delivery outcome could not be recorded", extra={"message_id": str(handed[0][0].message_id)}
+            )
+            return
     # one outcome could not be recorded (say, a provider id already filed): the others must not be lost with
     # it, so each is recorded in a transaction of its own
     for request, receipt, failure in handed:

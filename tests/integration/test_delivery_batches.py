@@ -418,15 +418,35 @@ async def test_an_answer_that_cannot_be_recorded_leaves_the_others_recorded_and_
     client, container, settings, worker_ctx, arq_pool, caplog
 ):
     """Recording a turn's answers and claiming the next messages share a transaction: when it fails (here a
-    provider id already filed for another message), each part is done again on its own."""
+    provider id already filed for another message), each part is done again on its own.
+
+    The provider's answers are ordered, not timed (timed, a loaded machine recorded the clash in a turn with
+    nothing left to claim): the first message it receives is answered at once; the second, the clash, is
+    answered with the first one's id once that id is filed; the others only after the clash, so the clash's
+    turn still has messages to claim."""
     phones = [f"+3366666{i:04d}" for i in range(40)]
     prop, by_phone = await _hotel_sending(client, container, phones)
-    clash = phones[25]  # answered with the id the provider gave the first message
+    received: list[str] = []
+    clash_answered = asyncio.Event()
+
+    async def first_one_filed() -> None:
+        first = by_phone[received[0]]
+        for _ in range(500):
+            if (await _rows(container, [first]))[first]["status"] == "sent":
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the first answer was never recorded")
 
     async def twilio(request: httpx.Request) -> httpx.Response:
         to = dict(httpx.QueryParams(request.content.decode()))["To"]
-        await asyncio.sleep(0.005)
-        sid = "SM" + (phones[0] if to == clash else to)[1:].rjust(32, "0")
+        received.append(to)
+        is_clash = len(received) == 2
+        if is_clash:
+            await first_one_filed()
+            clash_answered.set()
+        elif len(received) > 2:
+            await asyncio.wait_for(clash_answered.wait(), 10)
+        sid = "SM" + (received[0] if is_clash else to)[1:].rjust(32, "0")
         return httpx.Response(201, json={"sid": sid, "status": "queued"})
 
     with respx.mock as provider:
@@ -435,6 +455,7 @@ async def test_an_answer_that_cannot_be_recorded_leaves_the_others_recorded_and_
     assert route.call_count == 40, "every message handed over once, none again"
     assert counts == {"sent": 39, "sending": 1}, "what the job reports is what was recorded"
     assert "recording and claiming together failed" in caplog.text
+    clash = received[1]
     rows = await _rows(container, list(by_phone.values()))
     assert rows[by_phone[clash]]["status"] == "sending", "left for the sweep to settle as outcome unknown"
     assert {rows[by_phone[p]]["status"] for p in phones if p != clash} == {"sent"}
