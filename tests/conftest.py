@@ -37,6 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.secret_canary"]
 
 
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """Stops the run when a teardown is interrupted by a BaseException (a CancelledError, say): pytest then
+    keeps the interrupted test's fixtures, so every later test would run on tables nobody emptied and fail
+    with unrelated duplicate-key errors, as session 6's CI run did 103 times."""
+    if call.when == "teardown" and call.excinfo is not None and not issubclass(call.excinfo.type, Exception):
+        item.session.shouldstop = (
+            f"the teardown of {item.nodeid} was interrupted by {call.excinfo.typename}: "
+            "the tests after it would run on state it did not clean up"
+        )
+
+
 @dataclass(frozen=True)
 class TestServers:
     database_url: str
