@@ -9,9 +9,11 @@ and 5). Here the streams are asyncio's own: the event loop already reads every s
 the stream arrives, so "did the server hang up?" is a look at the stream's state, without a system call, and
 a timeout is asyncio's.
 
-httpx has no parameter for httpcore's network backend, so the transport sets it on the pool it built; the
-pool, the limits, TLS settings and the rest are httpx's own (so respx, which replaces the pool's request
-handling in tests, still sees every request).
+httpx has no parameter for httpcore's pool or network backend, so the transport replaces the pool it built
+with a `ConnectionStack` (adapters/connection_stack.py: httpcore's pool walked all its connections and
+waiting requests on every request and response, about half of a call's CPU at 16 in flight) made with the
+same TLS context and limits. The connections are httpcore's, so respx, which also replaces their request
+handling in tests, still sees every request.
 """
 
 # ruff: noqa: ASYNC109 - the `timeout` parameters are httpcore's network-stream interface
@@ -30,6 +32,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from adapters.connection_stack import ConnectionStack
+
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
@@ -42,10 +46,19 @@ def make_http_client(
 class _Transport(httpx.AsyncHTTPTransport):
     def __init__(self, verify: ssl.SSLContext | bool) -> None:
         super().__init__(verify=verify)
-        pool: Any = self._pool
-        if not hasattr(pool, "_network_backend"):  # an httpcore that moved it: fail at start-up, not silently
-            raise RuntimeError("httpcore's connection pool has no _network_backend to replace")
-        pool._network_backend = AsyncioBackend()
+        built: Any = self._pool
+        # httpx builds httpcore's pool from its settings (TLS context, limits); the same settings go to ours.
+        # They are the pool's private attributes: an httpcore that moved them fails here, at start-up
+        try:
+            settings = {
+                "ssl_context": built._ssl_context,
+                "max_connections": built._max_connections,
+                "max_keepalive_connections": built._max_keepalive_connections,
+                "keepalive_expiry": built._keepalive_expiry,
+            }
+        except AttributeError as exc:
+            raise RuntimeError(f"httpcore's connection pool changed: {exc}") from exc
+        self._pool = ConnectionStack(network_backend=AsyncioBackend(), **settings)  # type: ignore[assignment]
 
 
 class AsyncioStream(httpcore.AsyncNetworkStream):

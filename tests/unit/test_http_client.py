@@ -1,6 +1,6 @@
-"""The provider client's own network layer (adapters/http_client.py) against real local servers: connections
-kept alive and reused, one the server closed replaced before it is used, TLS verified, timeouts and refusals
-raised as httpx's errors."""
+"""The provider client's own network layer (adapters/http_client.py, adapters/connection_stack.py) against real
+local servers: connections kept alive and reused, one the server closed replaced before it is used, the
+connection limit, TLS verified, timeouts and refusals raised as httpx's errors, respx still in the way."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpcore
 import httpx
 import pytest
+import respx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from adapters.http_client import make_http_client
+from adapters.connection_stack import ConnectionStack
+from adapters.http_client import AsyncioBackend, make_http_client
 
 BODY = b'{"sid":"SM1","status":"queued"}'
 ANSWER = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
@@ -202,3 +205,43 @@ def test_addresses_alternate_families_from_the_first_ones() -> None:
     found = [(10, "a6"), (10, "b6"), (10, "c6"), (2, "a4"), (2, "b4")]
     assert _interleaved(found) == ["a6", "a4", "b6", "b4", "c6"]
     assert _interleaved([(2, "a4"), (2, "a4")]) == ["a4"]
+
+
+async def test_kept_alive_connections_are_reused_by_the_next_burst(server: Server) -> None:
+    async with make_http_client() as client:
+        for _ in range(2):
+            answers = await asyncio.gather(*(_post(client, f"http://127.0.0.1:{server.port}/") for _ in range(16)))
+            assert [a.status_code for a in answers] == [201] * 16
+    assert server.requests == 32 and server.connections <= 16
+
+
+async def test_calls_beyond_the_connection_limit_wait_and_one_waiting_too_long_is_a_pool_timeout(
+    server: Server,
+) -> None:
+    stack = ConnectionStack(ssl_context=None, network_backend=AsyncioBackend(), max_connections=1)
+    url = httpcore.URL(f"http://127.0.0.1:{server.port}/")
+    HOST = [(b"Host", f"127.0.0.1:{server.port}".encode())]  # noqa: N806 - what httpx would have set
+    server.after_answer = "silent"
+    hanging = asyncio.create_task(stack.handle_async_request(httpcore.Request("POST", url, headers=HOST, content=b"")))
+    await asyncio.sleep(0.1)
+    with pytest.raises(httpcore.PoolTimeout):
+        await stack.handle_async_request(
+            httpcore.Request("POST", url, headers=HOST, content=b"", extensions={"timeout": {"pool": 0.2}})
+        )
+    server.after_answer = "keep"
+    waiting = asyncio.create_task(stack.handle_async_request(httpcore.Request("POST", url, headers=HOST, content=b"")))
+    await asyncio.sleep(0.1)
+    assert not waiting.done(), "the only connection is taken"
+    hanging.cancel()  # its connection is closed and its place given to the waiting call
+    response = await asyncio.wait_for(waiting, 5)
+    assert response.status == 201 and await response.aread() == BODY
+    await response.aclose()
+    await stack.aclose()
+
+
+async def test_respx_still_sees_every_request_of_the_client() -> None:
+    with respx.mock(assert_all_called=True) as provider:
+        route = provider.post("https://api.twilio.test/Messages.json").respond(201, json={"sid": "SM9"})
+        async with make_http_client() as client:
+            answers = [await _post(client, "https://api.twilio.test/Messages.json") for _ in range(3)]
+    assert [a.json() for a in answers] == [{"sid": "SM9"}] * 3 and route.call_count == 3
