@@ -164,9 +164,7 @@ async def _look_ahead_sms_statuses(messages: SqlaMessageRepository, events: list
             if sid:
                 sids.setdefault(event["property_id"], set()).add(sid)
     for property_id, wanted in sids.items():
-        await messages.prefetch_provider_ids(property_id, Channel.SMS, wanted)
-        filed = [messages.remembered_provider_id(property_id, Channel.SMS, sid) for sid in wanted]
-        await messages.prefetch_ids(property_id, [m.id for m in filed if m is not None])
+        await messages.prefetch_provider_ids(property_id, Channel.SMS, wanted, lock=True)
 
 
 async def _apply(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import uuid
 
+import httpx
 import respx
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from adapters.db.tables import conversations, guests, messages, webhook_events
 from adapters.twilio.signature import compute
@@ -215,3 +216,56 @@ async def test_signed_but_malformed_callbacks_are_400_and_store_nothing(client, 
     )
     assert too_big.status_code == 413
     assert await count(container, webhook_events) == 0
+
+
+async def test_a_batch_of_status_callbacks_reads_and_locks_its_messages_in_one_statement(
+    client, container, settings, worker_ctx, arq_pool
+):
+    prop = await _hotel(container)
+    await make_user(container, prop, email="s@hotel.test")
+    await client.login("s@hotel.test", "correct horse")
+    guests_phones = [f"+3361234{i:04d}" for i in range(3)]
+    for phone in guests_phones:
+        await post(client, "/webhooks/twilio/inbound", inbound("hello", sender=phone))
+    await process(container, settings, worker_ctx, arq_pool)
+    async with container.sessions() as session:
+        conversation_ids = list(await session.scalars(select(conversations.c.id)))
+    for cid in conversation_ids:
+        await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "sms", "body": "Hi"})
+    with respx.mock:
+        respx.post(f"https://twilio.test/2010-04-01/Accounts/{ACCOUNT}/Messages.json").mock(
+            side_effect=lambda request: httpx.Response(
+                201, json={"sid": "SM" + dict(httpx.QueryParams(request.content.decode()))["To"][1:].rjust(32, "0")}
+            )
+        )
+        await process(container, settings, worker_ctx, arq_pool)
+    for phone in guests_phones:
+        sid = "SM" + phone[1:].rjust(32, "0")
+        for status in ("sent", "delivered"):
+            form = {
+                "AccountSid": ACCOUNT,
+                "From": HOTEL_NUMBER,
+                "To": phone,
+                "MessageSid": sid,
+                "MessageStatus": status,
+            }
+            assert (await post(client, "/webhooks/twilio/status", form)).status_code == 200
+
+    reads: list[str] = []
+
+    def note(conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "FROM messages" in statement:
+            reads.append(statement)
+
+    engine = worker_ctx["engine"].sync_engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        await process(container, settings, worker_ctx, arq_pool)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+    assert len(reads) == 1, reads  # by provider id, locked: not read by provider id, then again by id
+    assert "provider_message_id" in reads[0] and "FOR UPDATE" in reads[0]
+    async with container.sessions() as session:
+        statuses = list(await session.scalars(select(messages.c.status).where(messages.c.direction == "outbound")))
+    assert statuses == ["delivered"] * 3
