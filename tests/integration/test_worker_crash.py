@@ -123,3 +123,35 @@ async def test_sigkill_mid_send_then_restart_sends_nothing_twice(client, contain
                 except subprocess.TimeoutExpired:
                     proc.kill()
         provider.close()
+
+
+async def test_sigterm_mid_send_stops_the_worker_cleanly(client, container, settings, tmp_path):
+    """A deployment stops workers with SIGTERM: one with a send in flight cancels it and shuts down whole
+    (exit 0, nothing raised). The message stays `sending`, for the sweep to settle as outcome unknown, as
+    after a kill. (The narrower case where arq's own close raised CancelledError, a job cancelled while its
+    result was being filed, is pinned in tests/integration/test_arq_worker.py.)"""
+    provider = HangingProvider()
+    port = await provider.start()
+    prop = await make_property(container)
+    await make_user(container, prop, email="t@hotel.test")
+    await connect_channel(container, prop, Channel.WHATSAPP, settings={"api_base_url": f"http://127.0.0.1:{port}"})
+    await client.login("t@hotel.test", "correct horse")
+    cid = (await guest_writes(container, prop, "+33612345678")).conversation.id
+    sent = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "hello"})
+    message_id = uuid.UUID(sent.json()["id"])
+    log = tmp_path / "workers.log"
+    worker = _worker(settings, log)
+    try:
+
+        async def provider_called() -> bool:
+            return len(provider.requests) == 1
+
+        await _wait_for(provider_called, 30, "the worker to call the provider")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0, log.read_text()[-3000:]
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        provider.close()
+    assert "CancelledError" not in log.read_text()
+    assert (await _status(container, message_id))["status"] == "sending"
