@@ -55,9 +55,11 @@ class ConnectionStack:
             connection = await self._connection_for(request.url.origin)
             response = await connection.handle_async_request(request)
         except BaseException:
-            if connection is not None:
-                await connection.aclose()
-            self._free_slot()
+            try:
+                if connection is not None:
+                    await connection.aclose()
+            finally:
+                self._free_slot()  # whatever closing did: a lost slot would shrink the limit for good
             raise
         return httpcore.Response(
             status=response.status,
