@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import AsyncIterable, AsyncIterator
+from typing import cast
 
 import httpcore
 
@@ -64,7 +65,10 @@ class ConnectionStack:
         return httpcore.Response(
             status=response.status,
             headers=response.headers,
-            content=_GivenBackOnClose(response.stream, self, connection, request.url.origin),
+            # an async request's body is async (httpcore's pool says the same with an assert)
+            content=_GivenBackOnClose(
+                cast(AsyncIterable[bytes], response.stream), self, connection, request.url.origin
+            ),
             extensions=response.extensions,
         )
 
