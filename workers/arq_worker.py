@@ -25,10 +25,10 @@ class LeanPollWorker(Worker):
     async def close(self) -> None:
         """arq's close, except that the jobs it cancels do not abort it.
 
-        arq cancels the running jobs, then gathers them without `return_exceptions`: the first cancelled job
-        raised CancelledError out of `close`, so `on_shutdown` (which stops the outbox relay and closes the
-        database pool) never ran and the Redis pool stayed open. `python -m workers` stopped with jobs running
-        exited 1; in the test harness the escaped CancelledError broke pytest's fixture teardown, and the next
+        arq cancels the running jobs, then gathers them without `return_exceptions`: a job cancelled while arq
+        was filing its result raised CancelledError out of `close`, so `on_shutdown` (which stops the outbox
+        relay and closes the database pool) never ran and the Redis pool stayed open; `python -m workers` could
+        exit 1. In the test harness the escaped CancelledError broke pytest's fixture teardown, and the next
         tests ran on the previous test's rows (CI, session 6). A cancelled job is left to arq's usual retry.
         """
         if not self._handle_signals:

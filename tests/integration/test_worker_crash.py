@@ -77,16 +77,20 @@ async def _wait_for(predicate, timeout: float, what: str) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_sigkill_mid_send_then_restart_sends_nothing_twice(client, container, settings, tmp_path):
-    provider = HangingProvider()
-    port = await provider.start()
+async def _staff_sends_hello_through(client, container, port: int) -> uuid.UUID:
+    """A property whose WhatsApp goes to the provider on this port, and a reply its staff queued there."""
     prop = await make_property(container)
     await make_user(container, prop, email="k@hotel.test")
     await connect_channel(container, prop, Channel.WHATSAPP, settings={"api_base_url": f"http://127.0.0.1:{port}"})
     await client.login("k@hotel.test", "correct horse")
     cid = (await guest_writes(container, prop, "+33612345678")).conversation.id
     sent = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "hello"})
-    message_id = uuid.UUID(sent.json()["id"])
+    return uuid.UUID(sent.json()["id"])
+
+
+async def test_sigkill_mid_send_then_restart_sends_nothing_twice(client, container, settings, tmp_path):
+    provider = HangingProvider()
+    message_id = await _staff_sends_hello_through(client, container, await provider.start())
 
     log = tmp_path / "workers.log"
     first = _worker(settings, log)
@@ -131,14 +135,7 @@ async def test_sigterm_mid_send_stops_the_worker_cleanly(client, container, sett
     after a kill. (The narrower case where arq's own close raised CancelledError, a job cancelled while its
     result was being filed, is pinned in tests/integration/test_arq_worker.py.)"""
     provider = HangingProvider()
-    port = await provider.start()
-    prop = await make_property(container)
-    await make_user(container, prop, email="t@hotel.test")
-    await connect_channel(container, prop, Channel.WHATSAPP, settings={"api_base_url": f"http://127.0.0.1:{port}"})
-    await client.login("t@hotel.test", "correct horse")
-    cid = (await guest_writes(container, prop, "+33612345678")).conversation.id
-    sent = await client.post(f"/api/v1/conversations/{cid}/messages", json={"channel": "whatsapp", "body": "hello"})
-    message_id = uuid.UUID(sent.json()["id"])
+    message_id = await _staff_sends_hello_through(client, container, await provider.start())
     log = tmp_path / "workers.log"
     worker = _worker(settings, log)
     try:
