@@ -58,13 +58,17 @@ class Settings(BaseSettings):
     # a message still "sending" after this long lost its worker; the sweep settles it (never resends)
     stuck_sending_seconds: int = 600
     # provider calls in flight per property across all workers: one property's hanging provider can hold
-    # no more than this many calls (and job slots); also the ceiling of one property's send burst. 16 stays
-    # well under Twilio's limit of concurrent requests per account (error 20429) and, at a provider's usual
-    # 100-200 ms per call, near WhatsApp's default 80 messages/s per number
-    delivery_slots_per_property: int = Field(default=16, ge=1, le=100)
+    # no more than this many calls, and a burst of its sends goes out this many at a time. Twilio refuses
+    # an account's requests beyond its concurrency limit (20429, safe to retry; 100 is the usual figure), and
+    # with a provider's usual 100-300 ms per call 64 calls in flight are ~200-600 sends/s, where 16 capped a
+    # 10,000-guest morning at 50-160/s
+    delivery_slots_per_property: int = Field(default=64, ge=1, le=100)
+    # of those, how many single sends (retries, re-queued sends: each holds one of a worker's jobs for its
+    # call) may take: a hanging provider holds at most this many of the workers' jobs (max_jobs is 20 each)
+    delivery_single_slots_per_property: int = Field(default=16, ge=1, le=100)
     # provider calls in flight within one delivery job of a batch (a burst of one property's sends), taken
     # from the property's slots above (which stay the limit across all jobs)
-    delivery_concurrency: int = Field(default=16, ge=1, le=64)
+    delivery_concurrency: int = Field(default=64, ge=1, le=100)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

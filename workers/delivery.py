@@ -56,7 +56,9 @@ BATCH_HOLDER = "batch:"
 def _slots(ctx: dict[str, Any]) -> RedisDeliverySlots:
     if "delivery_slots" not in ctx:
         ctx["delivery_slots"] = RedisDeliverySlots(
-            ctx["redis"], per_property=ctx["settings"].delivery_slots_per_property
+            ctx["redis"],
+            per_property=ctx["settings"].delivery_slots_per_property,
+            singles=ctx["settings"].delivery_single_slots_per_property,
         )
     return cast(RedisDeliverySlots, ctx["delivery_slots"])
 

@@ -2,6 +2,10 @@
 
 One sorted set per property: member = holder (the message being sent), score = when its lease ends.
 Taking a slot drops expired leases first, so slots held by a killed worker come back on their own.
+
+A slot is one provider call in flight. A batch job holds many (one arq job for all its calls); a single send
+holds one slot *and* one of the worker's jobs for its call, so single sends may only take a slot while fewer
+than `singles` are taken: a hanging provider then holds at most that many of the workers' jobs.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ return math.max(take, 0)
 """
 
 # at most this many provider calls at once per property: its outage holds this many calls, no more
-# (the deployed default comes from the settings: DELIVERY_SLOTS_PER_PROPERTY)
+# (the deployed defaults come from the settings: DELIVERY_SLOTS_PER_PROPERTY, DELIVERY_SINGLE_SLOTS_PER_PROPERTY)
 DEFAULT_SLOTS_PER_PROPERTY = 16
 # a slot's lease: longer than one delivery (the provider call times out after 15 s read, 5 s connect), short
 # enough that the slots of a killed worker come back soon; a lease that ends early only lets one extra call in
@@ -54,12 +58,14 @@ class RedisDeliverySlots:
         redis: Redis,
         *,
         per_property: int = DEFAULT_SLOTS_PER_PROPERTY,
+        singles: int | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
-        if per_property < 1:
+        if per_property < 1 or (singles is not None and singles < 1):
             raise ValueError("a property needs at least one delivery slot")
         self._redis = redis
         self._limit = per_property
+        self._singles_limit = min(per_property, singles or per_property)
         self._lease = lease_seconds
         self._acquire = redis.register_script(_ACQUIRE)
         self._acquire_many = redis.register_script(_ACQUIRE_MANY)
@@ -74,8 +80,11 @@ class RedisDeliverySlots:
         return f"gmc:delivery-slots:{property_id}"
 
     async def try_acquire(self, property_id: uuid.UUID, holder: str) -> bool:
+        """A single send's slot: taken only while fewer than `singles` slots are in use."""
         now = time.time()
-        taken = await self._acquire(keys=[self._key(property_id)], args=[now, now + self._lease, self._limit, holder])
+        taken = await self._acquire(
+            keys=[self._key(property_id)], args=[now, now + self._lease, self._singles_limit, holder]
+        )
         return bool(taken)
 
     async def acquire_up_to(self, property_id: uuid.UUID, holder: str, wanted: int) -> list[str]:

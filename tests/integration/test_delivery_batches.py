@@ -175,6 +175,7 @@ async def test_a_batch_that_finds_the_slots_held_by_single_sends_tries_again_soo
     client, container, settings, worker_ctx, arq_pool
 ):
     """Nobody drains behind single sends (a hanging provider, say): the batch keeps the short, growing waits."""
+    settings.delivery_single_slots_per_property = settings.delivery_slots_per_property  # singles may fill them
     phones = [f"+3362323{i:04d}" for i in range(3)]
     prop, by_phone = await _hotel_sending(client, container, phones)
     ids = list(by_phone.values())
@@ -390,6 +391,7 @@ async def test_a_slow_call_does_not_hold_the_others_and_sending_never_exceeds_th
     client, container, settings, worker_ctx, arq_pool
 ):
     phones = [f"+3365555{i:04d}" for i in range(40)]
+    settings.delivery_concurrency = 16  # fewer than the messages, so the window must hold them back
     prop, by_phone = await _hotel_sending(client, container, phones)
     slow, answered_before_slow = phones[0], []  # the first claimed
     most_sending = 0
@@ -425,6 +427,7 @@ async def test_an_answer_that_cannot_be_recorded_leaves_the_others_recorded_and_
     answered with the first one's id once that id is filed; the others only after the clash, so the clash's
     turn still has messages to claim."""
     phones = [f"+3366666{i:04d}" for i in range(40)]
+    settings.delivery_concurrency = 16  # fewer than the messages: the clash's turn also claims
     prop, by_phone = await _hotel_sending(client, container, phones)
     received: list[str] = []
     clash_answered = asyncio.Event()

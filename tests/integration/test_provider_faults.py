@@ -270,3 +270,20 @@ async def test_delivery_slots_cap_each_property_and_come_back_when_a_holder_dies
     await asyncio.sleep(0.6)  # holders that died (no release) lose their slots when the lease ends
     assert await slots.in_use(busy) == 0
     assert await slots.try_acquire(busy, "m5") and await slots.try_acquire(busy, "m6")
+
+
+async def test_single_sends_take_only_their_share_of_the_slots_and_a_batch_the_rest(arq_pool):
+    """Each single send holds a worker's job for its call: a hanging provider must not take more than
+    `singles` of them. A batch job holds one job for all its calls, so it may fill the property's slots."""
+    from adapters.concurrency.redis_slots import RedisDeliverySlots
+
+    slots = RedisDeliverySlots(arq_pool, per_property=5, singles=2, lease_seconds=5)
+    prop = uuid.uuid4()
+    assert await slots.try_acquire(prop, "m1") and await slots.try_acquire(prop, "m2")
+    assert not await slots.try_acquire(prop, "m3"), "the singles' share is taken"
+    assert await slots.acquire_up_to(prop, "batch:b", 10) == ["batch:b#0", "batch:b#1", "batch:b#2"]
+    assert await slots.in_use(prop) == 5 and await slots.acquire_up_to(prop, "batch:c", 1) == []
+    await slots.release_all(prop, ["batch:b#0", "batch:b#1", "batch:b#2"])
+    await slots.release(prop, "m1")
+    assert await slots.acquire_up_to(prop, "batch:d", 2) == ["batch:d#0", "batch:d#1"]
+    assert not await slots.try_acquire(prop, "m3"), "three calls in flight: no single send joins them"
