@@ -35,6 +35,10 @@ import httpx
 from adapters.connection_stack import ConnectionStack
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# a property's burst has up to DELIVERY_SLOTS_PER_PROPERTY (64) calls in flight to one provider: httpx's
+# default of 20 idle connections kept closed most of them after each answer and opened them again (a TLS
+# handshake each, with a real provider). Several properties may burst at once through one worker's client.
+LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=5.0)
 
 
 def make_http_client(
@@ -45,7 +49,7 @@ def make_http_client(
 
 class _Transport(httpx.AsyncHTTPTransport):
     def __init__(self, verify: ssl.SSLContext | bool) -> None:
-        super().__init__(verify=verify)
+        super().__init__(verify=verify, limits=LIMITS)
         built: Any = self._pool
         # httpx builds httpcore's pool from its settings (TLS context, limits); the same settings go to ours.
         # They are the pool's private attributes: an httpcore that moved them fails here, at start-up

@@ -109,6 +109,16 @@ async def test_concurrent_calls_each_get_their_own_answer(server: Server) -> Non
     assert server.requests == 16 and server.connections <= 16
 
 
+async def test_a_burst_of_64_calls_keeps_its_connections_for_the_next_one(server: Server) -> None:
+    """A property's burst has 64 calls in flight: their connections stay open for the next 64, rather than
+    all but 20 (httpx's default) being closed and opened again (a TLS handshake each with a real provider)."""
+    async with make_http_client() as client:
+        for _ in range(3):
+            answers = await asyncio.gather(*(_post(client, f"http://127.0.0.1:{server.port}/") for _ in range(64)))
+            assert [a.status_code for a in answers] == [201] * 64
+    assert server.requests == 192 and server.connections <= 64
+
+
 async def test_a_provider_that_does_not_answer_times_out(server: Server) -> None:
     server.after_answer = "silent"
     async with make_http_client(httpx.Timeout(0.3)) as client:
