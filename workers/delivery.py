@@ -146,34 +146,42 @@ async def deliver_messages(ctx: dict[str, Any], property_id: str, message_ids: l
 async def _drain(
     ctx: dict[str, Any], property_id: uuid.UUID, batch: list[uuid.UUID], concurrency: int, counts: Counter[str]
 ) -> bool:
-    """Delivers the batch, then the property's other waiting sends, DELIVERY_BATCH at a time, until none is
-    left or DRAIN_SECONDS have passed; counts the outcomes. False when a batch failed and was split."""
+    """Delivers the batch, then the property's other waiting sends as the window has room for them (fetched
+    DELIVERY_BATCH at a time), until none is left or DRAIN_SECONDS have passed; counts the outcomes. False when
+    the batch failed and was split."""
     until = time.monotonic() + DRAIN_SECONDS
-    while batch:
-        try:
-            outcomes = await deliver_many(
-                lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
-                ctx["gateway"],
-                property_id,
-                batch,
-                ctx["clock"],
-                ctx["policy"],
-                concurrency=concurrency,
-                look_ahead=look_ahead,
-                sending_lease=_sending_lease(ctx),
-            )
-        except Exception:
-            log.warning("delivery batch failed; its messages are delivered one by one", exc_info=True)
-            for message_id in batch:
-                await ctx["queue"].enqueue_delivery(str(property_id), str(message_id), 0, suffix="alone")
-            counts["split"] += len(batch)
-            return False
-        for delivered, outcome in outcomes.items():
-            await _retry_later(ctx, str(property_id), str(delivered), outcome)
-            counts[str(outcome.status)] += 1
+    taken = list(batch)
+
+    async def more() -> list[uuid.UUID]:
         if time.monotonic() > until:
-            break
-        batch = await waiting_sends(ctx["sessions"], property_id, DELIVERY_BATCH)
+            return []
+        fetched = await waiting_sends(ctx["sessions"], property_id, DELIVERY_BATCH)
+        taken.extend(fetched)
+        return fetched
+
+    try:
+        outcomes = await deliver_many(
+            lambda: SqlaUnitOfWork(ctx["sessions"], ctx["publisher"]),
+            ctx["gateway"],
+            property_id,
+            batch,
+            ctx["clock"],
+            ctx["policy"],
+            concurrency=concurrency,
+            look_ahead=look_ahead,
+            sending_lease=_sending_lease(ctx),
+            more=more,
+        )
+    except Exception:
+        log.warning("delivery batch failed; its messages are delivered one by one", exc_info=True)
+        # those it had handed over are `sending` or settled: their single jobs find nothing to do
+        for message_id in dict.fromkeys(taken):
+            await ctx["queue"].enqueue_delivery(str(property_id), str(message_id), 0, suffix="alone")
+        counts["split"] += len(set(taken))
+        return False
+    for delivered, outcome in outcomes.items():
+        await _retry_later(ctx, str(property_id), str(delivered), outcome)
+        counts[str(outcome.status)] += 1
     return True
 
 

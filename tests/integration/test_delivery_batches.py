@@ -416,6 +416,32 @@ async def test_a_slow_call_does_not_hold_the_others_and_sending_never_exceeds_th
     assert {r["status"] for r in (await _rows(container, list(by_phone.values()))).values()} == {"sent"}
 
 
+async def test_a_drainer_feeds_its_window_from_the_waiting_sends_without_waiting_for_its_first_lot(
+    client, container, settings, worker_ctx, arq_pool
+):
+    """The job's own 100 messages, then the property's other waiting sends as slots free up: one slow call
+    among the first 100 does not hold back the next ones (taken in lots, the second lot waited for it)."""
+    phones = [f"+3365656{i:04d}" for i in range(150)]
+    settings.delivery_concurrency = 16
+    prop, by_phone = await _hotel_sending(client, container, phones)
+    first_lot = [str(by_phone[p]) for p in phones[: delivery.DELIVERY_BATCH]]
+    slow, answered = phones[0], []
+
+    async def twilio(request: httpx.Request) -> httpx.Response:
+        to = dict(httpx.QueryParams(request.content.decode()))["To"]
+        await asyncio.sleep(1.5 if to == slow else 0.002)
+        answered.append(to)
+        return _accepting(request)
+
+    with respx.mock as provider:
+        route = provider.post(TWILIO).mock(side_effect=twilio)
+        counts = await deliver_messages(worker_ctx, str(prop.id), first_lot)
+    assert counts == {"sent": 150}
+    assert _calls_per_phone(route) == dict.fromkeys(phones, 1), "each once, the job's own lot and the fed ones"
+    assert answered.index(slow) >= 140, "the waiting sends went out around the slow call"
+    assert set(answered[: answered.index(slow)]) & set(phones[100:]), "the second lot did not wait for the first"
+
+
 async def test_an_answer_that_cannot_be_recorded_leaves_the_others_recorded_and_claimed(
     client, container, settings, worker_ctx, arq_pool, caplog
 ):
