@@ -367,6 +367,13 @@ def main() -> None:
         " the send (default: the sandbox's own 0.3 s), to measure the send path without the callbacks",
     )
     parser.add_argument(
+        "--callback-senders",
+        type=int,
+        default=64,
+        help="status callbacks the fake Twilio posts at once (the sandbox's default, 8, fell behind 64 sends in"
+        " flight: its callbacks then came after the window and their cost was not counted; Twilio's keep pace)",
+    )
+    parser.add_argument(
         "--provider-latency",
         default="",
         help="WHAT-IF only: 'LOW,HIGH' seconds the fake Twilio takes to answer each send (uniform), as a real"
@@ -415,6 +422,7 @@ def main() -> None:
                 provider_env["SANDBOX_CALLBACK_DELAYS"] = f"{args.callbacks_after},0.8,2.0"
             if args.provider_latency:
                 provider_env["SANDBOX_TWILIO_LATENCY"] = args.provider_latency
+            provider_env["SANDBOX_CALLBACK_SENDERS"] = str(args.callback_senders)
             provider = infra.spawn_uvicorn("provider", "api.asgi:app", provider_env, logs, provider_port)
             procs.append(provider)
             provider.wait_ready("/readyz")

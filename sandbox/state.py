@@ -17,6 +17,10 @@ def _latency_from_env() -> tuple[float, float]:
     return float(low), float(high or low)
 
 
+def _senders_from_env() -> asyncio.Semaphore:
+    return asyncio.Semaphore(int(os.environ.get("SANDBOX_CALLBACK_SENDERS", "8")))
+
+
 def _delays_from_env() -> tuple[float, ...]:
     given = os.environ.get("SANDBOX_CALLBACK_DELAYS", "")
     return tuple(float(part) for part in given.split(",")) if given else (0.3, 0.8, 2.0)
@@ -36,8 +40,10 @@ class SandboxState:
     # seconds the fake Twilio takes to answer a send, drawn uniformly from (low, high); SANDBOX_TWILIO_LATENCY
     # ("0.1,0.4") sets it for a process: a real provider's time per call, for a benchmark's what-if
     twilio_latency: tuple[float, float] = field(default_factory=_latency_from_env)
-    # status callbacks posted at once at most (see sandbox/twilio.py), over the poster's kept-alive connections
-    callback_senders: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    # status callbacks posted at once at most (see sandbox/twilio.py), over the poster's kept-alive connections;
+    # SANDBOX_CALLBACK_SENDERS sets it for a process (a benchmark whose sends outrun 8 senders: Twilio's own
+    # callbacks would keep pace)
+    callback_senders: asyncio.Semaphore = field(default_factory=_senders_from_env)
     callback_poster: CallbackPoster = field(default_factory=CallbackPoster)
     # WhatsApp templates as Meta holds them: id -> creation body plus "status"
     templates: dict[str, dict[str, Any]] = field(default_factory=dict)
