@@ -25,7 +25,7 @@ from tests.factories import StaffClient, connect_channel, guest_writes, make_pro
 from tests.live_server import free_port, serve
 
 pytestmark = pytest.mark.chaos
-SENDS = 60
+SENDS = 150  # more than a property's 64 calls in flight, so the kill lands with sends still waiting
 KILL_AFTER = 12  # provider requests seen before the worker is killed: well inside the run
 PROVIDER_DELAY = 0.4  # the sandbox answers each send after this, so the kill lands on sends in flight
 WORKER_ENV = {"STUCK_SENDING_SECONDS": "1", "JOB_TIMEOUT_SECONDS": "20"}
@@ -108,7 +108,8 @@ def _assert_exactly_once(rows, phone_of, per_phone: Counter[str]) -> None:  # ty
     which the provider received once and we honestly marked "outcome unknown" without sending again."""
     assert max(per_phone.values()) == 1, [p for p, n in per_phone.items() if n > 1]
     interrupted = [r for r in rows.values() if r.error_code == OUTCOME_UNKNOWN_CODE]
-    assert len(interrupted) <= 20, "at most the jobs running at the kill (max_jobs) can be cut short"
+    # at most the calls in flight at the kill: a property's slots (a burst's job), or a worker's 20 jobs
+    assert len(interrupted) <= 64, "at most the calls in flight at the kill can be cut short"
     for row in rows.values():
         assert row.status not in ("queued", "sending"), row
         if row.error_code != OUTCOME_UNKNOWN_CODE:
