@@ -175,9 +175,10 @@ async def _drain(
     except Exception:
         log.warning("delivery batch failed; its messages are delivered one by one", exc_info=True)
         # those it had handed over are `sending` or settled: their single jobs find nothing to do
-        for message_id in dict.fromkeys(taken):
+        split = list(dict.fromkeys(taken))
+        for message_id in split:
             await ctx["queue"].enqueue_delivery(str(property_id), str(message_id), 0, suffix="alone")
-        counts["split"] += len(set(taken))
+        counts["split"] += len(split)
         return False
     for delivered, outcome in outcomes.items():
         await _retry_later(ctx, str(property_id), str(delivered), outcome)

@@ -46,7 +46,7 @@ return math.max(take, 0)
 
 # at most this many provider calls at once per property: its outage holds this many calls, no more
 # (the deployed defaults come from the settings: DELIVERY_SLOTS_PER_PROPERTY, DELIVERY_SINGLE_SLOTS_PER_PROPERTY)
-DEFAULT_SLOTS_PER_PROPERTY = 16
+DEFAULT_SLOTS_PER_PROPERTY = 64
 # a slot's lease: longer than one delivery (the provider call times out after 15 s read, 5 s connect), short
 # enough that the slots of a killed worker come back soon; a lease that ends early only lets one extra call in
 DEFAULT_LEASE_SECONDS = 30.0
