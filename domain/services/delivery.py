@@ -184,7 +184,9 @@ async def deliver_many(
     `more` feeds the window: asked for the next messages whenever those given have all been claimed and a
     slot is free, so the calls in flight never fall to zero between one lot of messages and the next (with a
     provider taking 300 ms a call, lots of 100 through 64 slots left it half idle); an id already taken here
-    is not taken again, and an empty answer ends the feed once the calls in flight are recorded."""
+    is not taken again. While calls are in flight it is asked again at each turn that frees a slot (sends
+    still being dispatched join the burst; one indexed read per turn at the tail), and the job ends when it
+    has nothing new and nothing in flight."""
     wanted = deque(dict.fromkeys(message_ids))
     seen = set(wanted)
     limit = max(1, concurrency)
