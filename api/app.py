@@ -11,6 +11,7 @@ from starlette.routing import Mount
 
 from api.container import Container, build_container
 from api.errors import install_error_handlers
+from api.lean_routes import LeanRoutes
 from api.observability import Metrics, RequestContextMiddleware
 from api.routers import (
     airbnb,
@@ -108,6 +109,7 @@ def create_app(settings: Settings, *, container: Container | None = None) -> Fas
     if container is not None:
         app.state.container = container  # usable without a lifespan run (in-process test transports)
     app.state.settings = settings
+    app.add_middleware(LeanRoutes, api=app)  # inside the next one: ids, metrics and logs cover its routes too
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_error_handlers(app)
     # Routes are matched in order and FastAPI tries each in turn (~12 µs apiece): the providers' webhooks,

@@ -10,9 +10,13 @@ from adapters.db.unit_of_work import SqlaUnitOfWork
 from api.container import Container
 
 
-async def get_container(request: Request) -> Container:
+def container_of(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
+
+
+async def get_container(request: Request) -> Container:
+    return container_of(request)
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from adapters.db import webhook_store
 from adapters.db.tables import channel_connections
 from adapters.twilio import signature
-from api.deps import ContainerDep
+from api.deps import ContainerDep, container_of
 from api.errors import problem_response
+from api.lean_routes import lean
 from api.webhook_body import BodyTooLarge, read_limited, too_large
 
 log = logging.getLogger("webhooks.twilio")
@@ -122,8 +123,9 @@ async def _store(request: Request, container: ContainerDep, kind: str) -> Respon
 
 
 @router.post("/status", summary="Twilio status callbacks (signed)", responses={403: {"description": "Bad signature"}})
-async def status_callback(request: Request, container: ContainerDep) -> Response:
-    return await _store(request, container, "status")
+@lean  # two per SMS sent: served without the framework's routing (api/lean_routes.py)
+async def status_callback(request: Request) -> Response:
+    return await _store(request, container_of(request), "status")
 
 
 @router.post(
@@ -131,5 +133,6 @@ async def status_callback(request: Request, container: ContainerDep) -> Response
     summary="Inbound SMS from guests (signed); answers empty TwiML",
     responses={403: {"description": "Bad signature"}},
 )
-async def inbound_sms(request: Request, container: ContainerDep) -> Response:
-    return await _store(request, container, "inbound")
+@lean
+async def inbound_sms(request: Request) -> Response:
+    return await _store(request, container_of(request), "inbound")

@@ -17,8 +17,9 @@ from adapters.db import webhook_store
 from adapters.db.tables import channel_connections
 from adapters.whatsapp import signature
 from adapters.whatsapp.webhook_parser import phone_number_ids
-from api.deps import ContainerDep
+from api.deps import ContainerDep, container_of
 from api.errors import VALIDATION_RESPONSES, problem_response
+from api.lean_routes import lean
 from api.webhook_body import BodyTooLarge, read_limited, too_large
 
 log = logging.getLogger("webhooks.whatsapp")
@@ -78,7 +79,9 @@ def _secrets_of(container: ContainerDep, connections: list[dict[str, Any]]) -> l
     summary="Meta's signed webhook events (messages, statuses, template updates)",
     responses={401: {"description": "Signature missing or wrong"}, 413: {"description": "Body too large"}},
 )
-async def receive(request: Request, container: ContainerDep) -> Response:
+@lean  # a message sent brings up to three status events (api/lean_routes.py)
+async def receive(request: Request) -> Response:
+    container = container_of(request)
     limit = container.settings.max_webhook_bytes
     try:
         body = await read_limited(request, limit)
