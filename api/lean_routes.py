@@ -88,9 +88,7 @@ class LeanRoutes:
                         return
         await self.app(scope, receive, send)
 
-    async def _serve(
-        self, route: APIRoute, params: dict[str, Any], scope: Scope, receive: Receive, send: Send
-    ) -> None:
+    async def _serve(self, route: APIRoute, params: dict[str, Any], scope: Scope, receive: Receive, send: Send) -> None:
         scope["route"] = route  # what routing would have set: the access log and metrics name the route
         scope["endpoint"] = route.endpoint
         scope["path_params"] = params

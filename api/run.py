@@ -8,7 +8,6 @@ arq worker beside it. Ctrl-C stops everything.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 import subprocess
@@ -22,6 +21,7 @@ from adapters.embedded.servers import EmbeddedServers, start_embedded
 from api.app import create_app
 from api.container import build_container
 from api.demo_seed import DEMO_EMAIL, point_demo_at_this_sandbox, seed_demo
+from api.gc_tuning import tune_garbage_collector
 from api.migrate import upgrade_to_head
 from api.observability import configure_logging
 from api.settings import Settings
@@ -113,10 +113,7 @@ def main() -> None:
         if settings.demo_seed:
             asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "workers"], env=_child_env(settings), cwd=Path.cwd())
-        # start-up objects (app, routes, models) never die: keep them out of every garbage collection,
-        # which otherwise took 70–90 ms now and then under load (bench/README.md)
-        gc.collect()
-        gc.freeze()
+        tune_garbage_collector()
         # uvicorn's own access log writes the raw path, secrets in it included (an invitation link's token);
         # the API logs one line per request itself, with the route's template instead
         uvicorn.run(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
+from api.gc_tuning import tune_garbage_collector
 from api.observability import configure_logging
 from api.settings import Settings
 from workers.arq_worker import LeanPollWorker
@@ -22,7 +23,9 @@ def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
     asyncio.set_event_loop(_event_loop())
-    LeanPollWorker(**worker_settings(settings)).run()
+    worker = LeanPollWorker(**worker_settings(settings))
+    tune_garbage_collector()
+    worker.run()
 
 
 if __name__ == "__main__":
