@@ -16,6 +16,7 @@ from domain.message_status import MessageStatus
 
 _last_id = 0
 _ID_VARIANT_BITS = 0x7 << 76 | 0b10 << 62  # version 7, RFC 4122 variant
+_LOW_54 = (1 << 54) - 1
 
 
 def new_id() -> uuid.UUID:
@@ -24,7 +25,8 @@ def new_id() -> uuid.UUID:
     land at the end of their indexes."""
     global _last_id
     millis = time.time_ns() // 1_000_000
-    value = (millis & ((1 << 48) - 1)) << 80 | _ID_VARIANT_BITS | secrets.randbits(12) << 64 | secrets.randbits(54) << 8
+    random = secrets.randbits(66)  # one read of the system's randomness for both random fields
+    value = (millis & ((1 << 48) - 1)) << 80 | _ID_VARIANT_BITS | (random >> 54) << 64 | (random & _LOW_54) << 8
     if value <= _last_id:
         # same millisecond: step the random tail past the last id (stays inside the random fields)
         value = _last_id + (1 << 8)

@@ -198,7 +198,7 @@ class SqlaGuestRepository(_Repo):
         stmt = select(guests.c.id, guests.c.language).where(
             guests.c.property_id == property_id, guests.c.id == func.any(bindparam("ids", wanted, type_=UUID_ARRAY))
         )
-        return {row.id: row.language for row in await self.session.execute(stmt)}
+        return dict((await self.session.execute(stmt)).all())
 
     async def by_phone(self, property_id: uuid.UUID, phone: str) -> Guest | None:
         if self._by_phone is not None and (property_id, phone) in self._by_phone:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from domain.model import BookingStatus
-from domain.scheduling.facts import GuestLike, Stay
-from domain.scheduling.model import ScheduledRule, Trigger
+from domain.scheduling.facts import GuestLike, RuleLike, Stay
+from domain.scheduling.model import Trigger
 
 
-def why_not(rule: ScheduledRule, booking: Stay, guest: GuestLike) -> str | None:
+def why_not(rule: RuleLike, booking: Stay, guest: GuestLike) -> str | None:
     """None when the rule applies; otherwise the reason, in words staff read."""
     if not rule.active:
         return "The rule is inactive."

@@ -9,8 +9,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from domain.model import Booking, Guest
+from domain.scheduling.model import ScheduledRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,5 +36,26 @@ class GuestFacts:
     language: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class RuleFacts:
+    """What a decision reads of a rule, copied once for a batch: a saved rule's attributes are the ORM's
+    descriptors, and reading them half a million times cost a tenth of planning a rule for 100,000 bookings."""
+
+    id: uuid.UUID
+    trigger: str
+    offset_days: int
+    offset_hours: int
+    send_time: str | None
+    conditions: dict[str, Any]
+    active: bool
+
+    @classmethod
+    def of(cls, rule: ScheduledRule) -> RuleFacts:
+        return cls(
+            rule.id, rule.trigger, rule.offset_days, rule.offset_hours, rule.send_time, rule.conditions, rule.active
+        )
+
+
 Stay = Booking | StayFacts
+RuleLike = ScheduledRule | RuleFacts
 GuestLike = Guest | GuestFacts

@@ -8,8 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.scheduling.conditions import why_not
-from domain.scheduling.facts import GuestLike, Stay
-from domain.scheduling.model import ScheduledRule, SendState, Trigger
+from domain.scheduling.facts import GuestLike, RuleLike, Stay
+from domain.scheduling.model import SendState, Trigger
 from domain.scheduling.timing import CHECK_OUT_TIME, QuietHours, due_at, local_to_utc
 
 TOO_LATE = "Its time had passed when the booking was planned, and the stay is over."
@@ -43,9 +43,7 @@ class PlanCancel:
     reason: str
 
 
-def decide(
-    rule: ScheduledRule, booking: Stay, guest: GuestLike, tz: str, now: datetime, quiet: QuietHours
-) -> PlanDecision:
+def decide(rule: RuleLike, booking: Stay, guest: GuestLike, tz: str, now: datetime, quiet: QuietHours) -> PlanDecision:
     reason = why_not(rule, booking, guest)
     if reason is not None:
         return PlanDecision(False, None, SendState.CANCELLED, reason)

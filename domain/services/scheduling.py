@@ -22,7 +22,7 @@ from domain.ports.templates import TemplateStore
 from domain.ports.unit_of_work import UnitOfWork
 from domain.scheduling.channel_choice import ChannelFacts, choose_channel
 from domain.scheduling.conditions import why_not
-from domain.scheduling.facts import GuestFacts, Stay
+from domain.scheduling.facts import GuestFacts, RuleFacts, Stay
 from domain.scheduling.model import PlannedSend, ScheduledRule, SendState, Trigger
 from domain.scheduling.planning import PlanCancel, PlanRow, decide
 from domain.scheduling.rendering import check_content, html_to_text, render
@@ -195,11 +195,12 @@ async def plan_bookings(
     tz = timezone_of(prop)
     rows: list[PlanRow] = []
     cancels: list[PlanCancel] = []
+    facts = [RuleFacts.of(rule) for rule in rules]
     for booking in bookings:
         if booking.guest_id not in languages:
             continue
         guest = GuestFacts(languages[booking.guest_id])
-        for rule in rules:
+        for rule in facts:
             decision = decide(rule, booking, guest, tz, now, policy.quiet)
             if not decision.applies:
                 cancels.append(PlanCancel(rule.id, booking.id, decision.reason or ""))

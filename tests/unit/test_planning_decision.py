@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from domain.model import BookingStatus
-from domain.scheduling.facts import GuestFacts, StayFacts
+from domain.model import BookingStatus, new_id
+from domain.scheduling.facts import GuestFacts, RuleFacts, StayFacts
 from domain.scheduling.model import SendState
 from domain.scheduling.planning import TOO_LATE, decide
 from domain.scheduling.timing import QuietHours
@@ -49,3 +49,40 @@ def test_facts_and_whole_bookings_decide_alike():
     assert decide(rule(), whole, GuestFacts("en"), PARIS, NOW, QuietHours()) == decide(
         rule(), facts, GuestFacts("en"), PARIS, NOW, QuietHours()
     )
+
+
+def test_a_rule_s_facts_decide_as_the_rule_does():
+    """Bulk planning decides with RuleFacts copied once per batch (not the ORM-mapped rule)."""
+    cases = [
+        rule(),
+        rule(trigger="after_check_out", offset_days=1, send_time="10:00"),
+        rule(trigger="before_check_in", offset_days=0, offset_hours=3, send_time=None),
+        rule(trigger="booking_confirmed", offset_days=0, send_time=None),
+        rule(conditions={"languages": ["fr"], "min_nights": 2}),
+        rule(active=False),
+    ]
+    for one in cases:
+        for guest in (GuestFacts("en"), GuestFacts("fr")):
+            visit = stay(date(2026, 7, 10), date(2026, 7, 13))
+            assert decide(RuleFacts.of(one), visit, guest, PARIS, NOW, QuietHours()) == decide(
+                one, visit, guest, PARIS, NOW, QuietHours()
+            )
+
+
+def test_the_same_day_in_two_timezones_gets_its_own_due_time():
+    """Due times are remembered per day and timezone: the same rule and day elsewhere is computed afresh."""
+    visit = stay(date(2026, 7, 10), date(2026, 7, 13))
+    paris = decide(rule(), visit, GuestFacts("en"), PARIS, NOW, QuietHours())
+    new_york = decide(rule(), visit, GuestFacts("en"), "America/New_York", NOW, QuietHours())
+    assert paris.due == datetime(2026, 7, 8, 8, 0, tzinfo=UTC)
+    assert new_york.due == datetime(2026, 7, 8, 14, 0, tzinfo=UTC)  # 10:00 in New York, summer time
+    no_quiet = decide(rule(send_time="22:00"), visit, GuestFacts("en"), PARIS, NOW, None)  # type: ignore[arg-type]
+    quiet = decide(rule(send_time="22:00"), visit, GuestFacts("en"), PARIS, NOW, QuietHours())
+    assert (no_quiet.due, quiet.due) == (datetime(2026, 7, 8, 20, 0, tzinfo=UTC), datetime(2026, 7, 9, 6, 0, tzinfo=UTC))
+
+
+def test_ids_are_version_7_and_strictly_increasing():
+    ids = [new_id() for _ in range(5000)]
+    assert all(a.int < b.int for a, b in zip(ids, ids[1:], strict=False))
+    assert {i.version for i in ids} == {7} and {i.variant for i in ids} == {uuid.RFC_4122}
+    assert len({i.int >> 8 & ((1 << 54) - 1) for i in ids}) > 4900  # the random tail varies
