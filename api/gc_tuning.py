@@ -1,11 +1,12 @@
 """The garbage collector's settings for our long-running processes (the API and the workers).
 
-Two things, both measured in bench.scheduler's burst (bench/README.md, sessions 3 and 9):
+Two things (bench/README.md):
 - start-up objects (modules, the app, its routes, the ORM's mappers) never die, yet every full collection
-  walked them all: frozen, they are left out of every collection (70-90 ms pauses in the API before);
-- a burst of sends allocates container objects by the million (ORM states, rows, dicts): with Python's
-  default of a young collection every 700 of them, collections took 9 % of a worker's CPU. Every 20,000,
-  most objects are already gone by refcount when one runs: 2.8 %.
+  walked them all: frozen, they are left out of every collection (70-90 ms pauses in the API before; the
+  inbox list benchmark's "gc.freeze()");
+- bench.scheduler's burst of sends (session 9) allocates container objects by the million (ORM states,
+  rows, dicts): with Python's default of a young collection every 700 of them, collections took 9 % of a
+  worker's CPU. Every 20,000, most objects are already gone by refcount when one runs: 2.4-3.1 %.
 Reference cycles are still collected, only later, and memory holds a little more garbage between them.
 """
 

@@ -113,11 +113,12 @@ def main() -> None:
         if settings.demo_seed:
             asyncio.run(_seed(settings))
         worker = subprocess.Popen([sys.executable, "-m", "workers"], env=_child_env(settings), cwd=Path.cwd())
-        tune_garbage_collector()
+        app = create_app(settings)
+        tune_garbage_collector()  # the app built, so its routes and models are frozen with the rest
         # uvicorn's own access log writes the raw path, secrets in it included (an invitation link's token);
         # the API logs one line per request itself, with the route's template instead
         uvicorn.run(
-            create_app(settings),
+            app,
             host=settings.host,
             port=settings.port,
             log_config=None,
