@@ -27,6 +27,7 @@ import socket
 import ssl
 from asyncio import staggered
 from collections.abc import Coroutine, Iterable
+from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
 import httpcore
@@ -44,7 +45,19 @@ LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepal
 def make_http_client(
     timeout: httpx.Timeout = DEFAULT_TIMEOUT, *, verify: ssl.SSLContext | bool = True
 ) -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=timeout, transport=_Transport(verify))
+    return httpx.AsyncClient(timeout=timeout, transport=_Transport(verify), cookies=NoCookies())
+
+
+class NoCookies(CookieJar):
+    """The client calls every property's providers: a cookie one answer sets (a load balancer's, say) must not
+    ride on the next property's request, and no provider API we call needs one. httpx files every response's
+    cookies in the client's jar; this jar keeps none."""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def set_cookie(self, cookie: Cookie) -> None:
+        return None
 
 
 class _Transport(httpx.AsyncHTTPTransport):

@@ -92,6 +92,20 @@ async def test_connections_are_kept_alive_and_reused(server: Server) -> None:
     assert (server.connections, server.requests) == (1, 3)
 
 
+async def test_a_cookie_one_answer_sets_is_never_sent_again() -> None:
+    """One client calls every property's providers: a cookie set for one property's call stays out of the next."""
+    with respx.mock(assert_all_called=True) as provider:
+        route = provider.post("https://api.twilio.test/Messages.json").mock(
+            return_value=httpx.Response(201, json={"sid": "SM1"}, headers={"Set-Cookie": "lb=tenant-a; Path=/"})
+        )
+        async with make_http_client() as client:
+            await client.post("https://api.twilio.test/Messages.json", data={"To": "+33612345678"})
+            await client.post("https://api.twilio.test/Messages.json", data={"To": "+33687654321"})
+            assert len(client.cookies.jar) == 0
+    assert route.call_count == 2
+    assert [call.request.headers.get("cookie") for call in route.calls] == [None, None]
+
+
 @pytest.mark.parametrize("hang_up", ["close", "garbage"])
 async def test_a_connection_the_server_closed_or_spoiled_is_replaced_before_it_is_used(server: Server, hang_up) -> None:
     server.after_answer = hang_up
