@@ -29,13 +29,33 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class IdleCronFilter(logging.Filter):
+    """Drops arq's lines for a periodic job that found nothing to do: the worker's housekeeping runs every few
+    seconds (the outgoing-webhook pump every 2), and its "started" and "● 0" lines would bury everything else.
+    A periodic job that did something keeps its "finished" line, with its result; failures are warnings."""
+
+    _STARTED, _FINISHED = "%6.2fs → %s(%s)%s", "%6.2fs ← %s ● %s"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name != "arq.worker" or not isinstance(record.args, tuple) or len(record.args) < 3:
+            return True
+        job = str(record.args[1])
+        if not job.startswith("cron:"):
+            return True
+        if record.msg == self._STARTED:
+            return False
+        return not (record.msg == self._FINISHED and str(record.args[2]) in {"0", "", "{}"})
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(IdleCronFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs requests with their ids
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sandbox SMTP server's lines per connection
 
 
 class Metrics:
