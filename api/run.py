@@ -2,7 +2,7 @@
 
 Starts the embedded PostgreSQL and Redis unless DATABASE_URL / REDIS_URL are set, migrates,
 seeds the demo on first start, then serves the API, the SPA and the sandbox providers, with an
-arq worker beside it. Ctrl-C stops everything.
+arq worker beside it. Ctrl-C, SIGTERM or SIGHUP stops everything.
 """
 
 from __future__ import annotations
@@ -100,7 +100,17 @@ async def _seed(settings: Settings) -> None:
         print(f"\n  Demo login:  {email}  /  {pw}\n  Open http://{settings.host}:{settings.port}/\n", flush=True)
 
 
+def _stop_on_terminate(signum: int, _frame: object) -> None:
+    """SIGTERM (`kill`, a service manager, `timeout`) and SIGHUP (the terminal closed) stop the product as Ctrl-C
+    does: through `main`'s `finally`, which stops the worker and the embedded servers. By default either signal
+    ends the process on the spot and leaves them running, orphaned. uvicorn answers SIGTERM with its graceful
+    shutdown, then raises the signal again against this handler."""
+    raise SystemExit(0)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    signal.signal(signal.SIGHUP, _stop_on_terminate)
     settings, embedded = resolve(Settings())
     configure_logging(settings.log_level)
     worker: subprocess.Popen[bytes] | None = None

@@ -1,0 +1,96 @@
+"""`make run` (python -m api.run) on the embedded default, stopped the way a service manager, `kill` or `timeout`
+stops it: with SIGTERM (or SIGHUP, a closed terminal). Everything it started goes with it: the worker, PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.live_server import free_port
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _processes_under(folder: Path) -> dict[int, str]:
+    """The processes whose command line or working directory is inside `folder` (the embedded PostgreSQL is
+    started with -D inside it; Redis works in it), with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if str(folder) in command or cwd.startswith(str(folder)):
+            found[int(entry.name)] = command
+    return found
+
+
+def _children_of(pid: int) -> dict[int, str]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's bookkeeping is left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
+def test_a_stop_signal_stops_the_worker_and_the_embedded_servers(tmp_path: Path, stop: signal.Signals) -> None:
+    data_dir = (tmp_path / "data").resolve()
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "GMC_ENCRYPTION_KEY")}
+    env.update(DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    log = (tmp_path / "run.log").open("wb")
+    run = subprocess.Popen([sys.executable, "-m", "api.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert run.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the product did not become ready in 120 s"
+            time.sleep(0.5)
+        started = {**_processes_under(data_dir), **_children_of(run.pid)}
+        commands = " | ".join(started.values())
+        assert "postgres" in commands and "redis-server" in commands and "-m workers" in commands, commands
+
+        run.send_signal(stop)
+        assert run.wait(timeout=60) == 0
+
+        deadline = time.monotonic() + 15  # the servers finish their own shutdown after being told
+        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert {pid: command for pid, command in started.items() if _alive(pid)} == {}
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for pid in _processes_under(data_dir):  # whatever the outcome, nothing of this test outlives it
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        log.close()
