@@ -25,6 +25,7 @@ from api.gc_tuning import tune_garbage_collector
 from api.migrate import upgrade_to_head
 from api.observability import configure_logging
 from api.settings import Settings
+from workers.__main__ import PARENT_ENV
 
 
 def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:
@@ -64,6 +65,7 @@ def _child_env(settings: Settings) -> dict[str, str]:
             "GMC_ENCRYPTION_KEY": settings.encryption_key or "",
             "PORT": str(settings.port),
             "HOST": settings.host,
+            PARENT_ENV: str(os.getpid()),  # the worker stops when this process goes, however it goes
         }
     )
     if settings.public_base_url:

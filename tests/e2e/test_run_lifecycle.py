@@ -56,41 +56,70 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its parent's bookkeeping is left
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
-def test_a_stop_signal_stops_the_worker_and_the_embedded_servers(tmp_path: Path, stop: signal.Signals) -> None:
+def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """python -m api.run on the embedded default in its own folder, once it answers ready."""
     data_dir = (tmp_path / "data").resolve()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "GMC_ENCRYPTION_KEY")}
     env.update(DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    log = (tmp_path / "run.log").open("wb")
-    run = subprocess.Popen([sys.executable, "-m", "api.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (tmp_path / "run.log").open("wb") as log:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "api.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 120
+    while True:
+        assert run.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return run, data_dir
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the product did not become ready in 120 s"
+        time.sleep(0.5)
+
+
+def _wait_gone(pids: dict[int, str], seconds: float) -> dict[int, str]:
+    """Those of `pids` still alive after up to `seconds` (a server finishes its own shutdown once told)."""
+    deadline = time.monotonic() + seconds
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return {pid: command for pid, command in pids.items() if _alive(pid)}
+
+
+def _clean_up(run: subprocess.Popen[bytes], data_dir: Path, others: dict[int, str]) -> None:
+    """Whatever the outcome, nothing of a test outlives it."""
+    if run.poll() is None:
+        run.kill()
+    for pid in {**_processes_under(data_dir), **others}:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["sigterm", "sighup"])
+def test_a_stop_signal_stops_the_worker_and_the_embedded_servers(tmp_path: Path, stop: signal.Signals) -> None:
+    run, data_dir = _start(tmp_path)
+    started = {**_processes_under(data_dir), **_children_of(run.pid)}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert run.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the product did not become ready in 120 s"
-            time.sleep(0.5)
-        started = {**_processes_under(data_dir), **_children_of(run.pid)}
         commands = " | ".join(started.values())
         assert "postgres" in commands and "redis-server" in commands and "-m workers" in commands, commands
-
         run.send_signal(stop)
         assert run.wait(timeout=60) == 0
-
-        deadline = time.monotonic() + 15  # the servers finish their own shutdown after being told
-        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert {pid: command for pid, command in started.items() if _alive(pid)} == {}
+        assert _wait_gone(started, 15) == {}
     finally:
-        if run.poll() is None:
-            run.kill()
-        for pid in _processes_under(data_dir):  # whatever the outcome, nothing of this test outlives it
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        log.close()
+        _clean_up(run, data_dir, started)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker learns of its parent's death by prctl")
+def test_the_worker_stops_when_make_run_is_killed_outright(tmp_path: Path) -> None:
+    """kill -9 runs no clean-up: the worker is told by the kernel instead, so it does not keep the embedded
+    servers open (they stay, and the next run reuses them: tests/integration/test_embedded_servers.py)."""
+    run, data_dir = _start(tmp_path)
+    workers = {pid: c for pid, c in _children_of(run.pid).items() if "-m workers" in c}
+    try:
+        assert len(workers) == 1
+        run.kill()
+        run.wait(timeout=10)
+        assert _wait_gone(workers, 20) == {}
+    finally:
+        _clean_up(run, data_dir, workers)
