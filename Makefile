@@ -40,6 +40,7 @@ test: $(STAMPS)/python frontend/dist/index.html $(STAMPS)/browser
 
 lint: $(STAMPS)/python $(STAMPS)/node
 	$(VENV)/bin/ruff check api domain adapters workers sandbox tests bench
+	$(VENV)/bin/ruff format --check api domain adapters workers sandbox tests bench
 	$(VENV)/bin/mypy domain api adapters workers
 	$(VENV)/bin/lint-imports
 	cd frontend && npm run typecheck --silent

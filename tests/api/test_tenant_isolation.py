@@ -57,7 +57,9 @@ async def test_every_object_route_hides_other_properties(client, container, app)
     a_template = (await client.post("/api/v1/whatsapp/templates", json=TEMPLATE)).json()
     a_rule = (await client.post("/api/v1/scheduled-messages", json=RULE)).json()
     [a_planned] = (await client.get("/api/v1/planned-sends")).json()["items"]
-    a_invitation = (await client.post("/api/v1/users/invitations", json={"email": "new@hotel-a.fr", "role": "agent"})).json()
+    a_invitation = (
+        await client.post("/api/v1/users/invitations", json={"email": "new@hotel-a.fr", "role": "agent"})
+    ).json()
     a_reply = (
         await client.post("/api/v1/saved-replies", json={"name": "Wi-Fi", "shortcut": "wifi", "bodies": {"en": "1"}})
     ).json()

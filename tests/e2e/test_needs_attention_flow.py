@@ -130,6 +130,7 @@ async def test_spa_queue_remedy_saved_reply_shortcut_and_labels(sandbox_product,
             "/sandbox/whatsapp/inject",
             json={"phone_number_id": "100000000000078", "from": "33612345678", "text": "Wifi?"},
         )
+
         async def conversation():
             items = (await staff.get("/api/v1/conversations")).json()["items"]
             return items[0]["id"] if items else None

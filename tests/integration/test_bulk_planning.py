@@ -50,9 +50,7 @@ async def test_editing_a_rule_moves_planned_sends_and_keeps_history(client, cont
     rule = (await client.post("/api/v1/scheduled-messages", json=RULE)).json()
     planned = await _planned(client, rule_id=rule["id"])
     async with container.sessions() as session:  # one of them already went out
-        await session.execute(
-            planned_sends.update().where(planned_sends.c.id == planned[0]["id"]).values(state="sent")
-        )
+        await session.execute(planned_sends.update().where(planned_sends.c.id == planned[0]["id"]).values(state="sent"))
         await session.commit()
     edited = await client.put(f"/api/v1/scheduled-messages/{rule['id']}", json={**RULE, "send_time": "11:00"})
     assert edited.status_code == 200

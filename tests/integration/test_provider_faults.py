@@ -245,9 +245,9 @@ async def test_a_hanging_provider_of_one_property_never_slows_another_propertys_
             assert hanging.first_at is not None, "the stuck property's sends were attempted first"
             took = time.monotonic() - hanging.first_at
             assert took < 8, f"the healthy property waited {took:.1f} s behind the hanging one"
-            assert (
-                hanging.most_in_flight <= settings.delivery_slots_per_property
-            ), "at most the property's delivery slots call its provider at once"
+            assert hanging.most_in_flight <= settings.delivery_slots_per_property, (
+                "at most the property's delivery slots call its provider at once"
+            )
             requests = app.state.sandbox.requests
             assert len([r for r in requests if r["path"].endswith("Messages.json")]) == 20
         finally:

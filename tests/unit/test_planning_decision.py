@@ -42,9 +42,7 @@ def test_a_rule_that_does_not_apply_says_why():
 
 def test_facts_and_whole_bookings_decide_alike():
     whole = booking(check_in=date(2026, 7, 10), nights=3)
-    facts = StayFacts(
-        whole.id, whole.guest_id, whole.status, whole.source, whole.check_in, whole.check_out, NOW, NOW
-    )
+    facts = StayFacts(whole.id, whole.guest_id, whole.status, whole.source, whole.check_in, whole.check_out, NOW, NOW)
     whole.created_at = whole.updated_at = NOW
     assert decide(rule(), whole, GuestFacts("en"), PARIS, NOW, QuietHours()) == decide(
         rule(), facts, GuestFacts("en"), PARIS, NOW, QuietHours()
@@ -78,7 +76,10 @@ def test_the_same_day_in_two_timezones_gets_its_own_due_time():
     assert new_york.due == datetime(2026, 7, 8, 14, 0, tzinfo=UTC)  # 10:00 in New York, summer time
     no_quiet = decide(rule(send_time="22:00"), visit, GuestFacts("en"), PARIS, NOW, None)  # type: ignore[arg-type]
     quiet = decide(rule(send_time="22:00"), visit, GuestFacts("en"), PARIS, NOW, QuietHours())
-    assert (no_quiet.due, quiet.due) == (datetime(2026, 7, 8, 20, 0, tzinfo=UTC), datetime(2026, 7, 9, 6, 0, tzinfo=UTC))
+    assert (no_quiet.due, quiet.due) == (
+        datetime(2026, 7, 8, 20, 0, tzinfo=UTC),
+        datetime(2026, 7, 9, 6, 0, tzinfo=UTC),
+    )
 
 
 def test_ids_are_version_7_and_strictly_increasing():
