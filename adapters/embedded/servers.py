@@ -5,6 +5,8 @@ Nothing here is used when DATABASE_URL / REDIS_URL are set.
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ def start_postgres(data_dir: Path, database: str = DB_NAME) -> tuple[str, Any]:
 
     pg_dir = (data_dir / "pg").resolve()
     pg_dir.mkdir(parents=True, exist_ok=True)
+    _forget_processes_gone(pg_dir / ".handle_pids.json")
     server = pgserver.get_server(str(pg_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
     if not database.isidentifier():
         raise ValueError("embedded database names are plain identifiers")
@@ -45,6 +48,31 @@ def start_postgres(data_dir: Path, database: str = DB_NAME) -> tuple[str, Any]:
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return f"postgresql://postgres@/{database}?host={pg_dir}", server
+
+
+def _forget_processes_gone(users_file: Path) -> None:
+    """pgserver stops its server when the last process using it stops, and counts them in this file (a JSON list
+    of process ids). A run that was killed never took itself off the list, so the server, which the next run
+    reuses, would never be stopped again: the processes that are gone are taken off first."""
+    try:
+        users = json.loads(users_file.read_text())
+    except (OSError, ValueError):
+        return  # no list yet (a new folder), or not one we can read: pgserver deals with it
+    if not isinstance(users, list) or not all(isinstance(pid, int) for pid in users):
+        return
+    alive = [pid for pid in users if _running(pid)]
+    if alive != users:
+        users_file.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: running
+    return True
 
 
 def start_redis(data_dir: Path) -> tuple[str, Any]:

