@@ -8,8 +8,10 @@ arq worker beside it. Ctrl-C, SIGTERM or SIGHUP stops everything.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -110,10 +112,29 @@ def _stop_on_terminate(signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens there; asked before anything starts, so a busy port is one clear line
+    instead of a demo login printed for an address that is not ours, and a worker stopped half-started."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # as uvicorn binds: a connection of an earlier run still closing is no obstacle
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _stop_on_terminate)
     signal.signal(signal.SIGHUP, _stop_on_terminate)
-    settings, embedded = resolve(Settings())
+    wanted = Settings()
+    if port_in_use(wanted.host, wanted.port):
+        sys.exit(
+            f"Port {wanted.port} on {wanted.host} is already in use. Stop what listens there, "
+            f"or choose another port: PORT={wanted.port + 1} make run"
+        )
+    settings, embedded = resolve(wanted)
     configure_logging(settings.log_level)
     worker: subprocess.Popen[bytes] | None = None
     try:

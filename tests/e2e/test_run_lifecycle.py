@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -123,3 +124,19 @@ def test_the_worker_stops_when_make_run_is_killed_outright(tmp_path: Path) -> No
         assert _wait_gone(workers, 20) == {}
     finally:
         _clean_up(run, data_dir, workers)
+
+
+def test_a_port_already_in_use_is_one_clear_line_and_starts_nothing(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        env.update(DATA_DIR=str(tmp_path / "data"), PORT=str(port), HOST="127.0.0.1")
+        done = subprocess.run(
+            [sys.executable, "-m", "api.run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in done.stderr and f"PORT={port + 1} make run" in done.stderr
+    assert "Demo login" not in done.stdout
+    assert not (tmp_path / "data" / "pg").exists(), "nothing is started for a port we cannot have"
