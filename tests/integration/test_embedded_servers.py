@@ -14,6 +14,7 @@ from pathlib import Path
 import redis
 
 from adapters.embedded.servers import start_postgres, start_redis
+from tests.processes import alive
 
 
 def test_a_redis_left_running_by_a_killed_run_is_reached_by_the_next(tmp_path: Path) -> None:
@@ -51,9 +52,9 @@ def test_a_postgres_left_running_by_a_killed_run_is_stopped_by_the_next_runs_sto
         assert "pg" in url and "1" in server.psql("SELECT 1;")
         server.cleanup()  # this run's stop
         deadline = time.monotonic() + 15
-        while _running(postmaster) and time.monotonic() < deadline:
+        while alive(postmaster) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _running(postmaster), "the reused PostgreSQL is still running after the run stopped"
+        assert not alive(postmaster), "the reused PostgreSQL is still running after the run stopped"
     finally:
         with contextlib.suppress(OSError):
             os.kill(postmaster, signal.SIGKILL)
@@ -68,11 +69,3 @@ start_postgres(Path(sys.argv[1]))
 print("up", flush=True)
 time.sleep(120)
 """
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
