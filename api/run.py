@@ -27,7 +27,7 @@ from api.gc_tuning import tune_garbage_collector
 from api.migrate import upgrade_to_head
 from api.observability import configure_logging
 from api.settings import Settings
-from workers.__main__ import PARENT_ENV
+from workers.parent import PARENT_ENV
 
 
 def resolve(settings: Settings) -> tuple[Settings, EmbeddedServers | None]:

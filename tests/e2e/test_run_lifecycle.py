@@ -64,11 +64,9 @@ def _start(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
     deadline = time.monotonic() + 120
     while True:
         assert run.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
-        try:
+        with contextlib.suppress(httpx.TransportError):  # not listening yet
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200 and _worker_started(data_dir):
                 return run, data_dir
-        except httpx.TransportError:
-            pass
         assert time.monotonic() < deadline, "the product did not become ready in 120 s"
         time.sleep(0.5)
 
